@@ -1,0 +1,176 @@
+// One typed message protocol for the three worlds: extension host ↔ worker and
+// extension host ↔ webview. Neither side invents messages ad hoc; every message that
+// crosses a boundary it does not trust is checked by the validators at the bottom.
+
+import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, SweepPoint } from './engine/types';
+
+// ---------------------------------------------------------------- extension → worker
+
+export interface WorkerAuditRequest {
+  type: 'audit';
+  id: number;
+  /** The dataset's bytes as UTF-8 (from disk or the unsaved editor). */
+  data: Uint8Array;
+  /** Base name used to pick the format (.csv / .tsv / .jsonl / .ndjson) and in messages. */
+  fileName: string;
+  /** 0-based rowIndex values of the unwanted rows (already matched by the host), or… */
+  unwantedRows?: number[];
+  /** …the forget list's text, matched in the worker (large files). */
+  forgetListText?: string;
+  settings: AuditSettings;
+  /** σ values to sweep after the main run; empty for none. */
+  sweepSigmas: number[];
+  /** Cap on chart points sent back. */
+  maxPoints: number;
+}
+
+export type ToWorker = WorkerAuditRequest;
+
+// ---------------------------------------------------------------- worker → extension
+
+export interface WorkerProgress {
+  type: 'progress';
+  id: number;
+  phase: 'parse' | 'fit' | 'emse' | 'sweep';
+  iteration: number;
+  objective: number;
+}
+
+export interface WorkerResult {
+  type: 'result';
+  id: number;
+  result: AuditResult;
+  points: ChartPoints;
+  sweep: SweepPoint[];
+}
+
+export interface WorkerError {
+  type: 'error';
+  id: number;
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+export type FromWorker = WorkerProgress | WorkerResult | WorkerError;
+
+// ---------------------------------------------------------------- extension → webview
+
+export interface PanelState {
+  /** Workspace-relative (or base) name of the dataset shown. */
+  datasetLabel: string;
+  datasetUri: string;
+  /** Columns usable as x or y (numeric and date only). */
+  columns: ColumnInfo[];
+  settings: AuditSettings;
+  unwantedCount: number;
+  rowCount: number;
+}
+
+export type ToWebview =
+  | { type: 'init'; state: PanelState }
+  | { type: 'running' }
+  | { type: 'progress'; iteration: number; objective: number }
+  | { type: 'result'; result: AuditResult; points: ChartPoints; sweep: SweepPoint[] }
+  | { type: 'cancelled' }
+  | { type: 'error'; message: string };
+
+// ---------------------------------------------------------------- webview → extension
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'run'; settings: AuditSettings }
+  | { type: 'cancel' }
+  | { type: 'revealRow'; row: number; line: number }
+  | { type: 'saveReport' }
+  | { type: 'exportWanted' }
+  | { type: 'copyModel' };
+
+// ---------------------------------------------------------------- validation
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 1;
+}
+
+/** Checks settings coming from an untrusted side (the webview). */
+export function isAuditSettings(v: unknown): v is AuditSettings {
+  if (!isObject(v)) return false;
+  const { x, y, degree, sigma, lambda } = v;
+  return (
+    typeof x === 'string' &&
+    x.length > 0 &&
+    x.length < 1000 &&
+    typeof y === 'string' &&
+    y.length > 0 &&
+    y.length < 1000 &&
+    Number.isInteger(degree) &&
+    (degree as number) >= 1 &&
+    (degree as number) <= 12 &&
+    (sigma === 'auto' || (isFiniteNumber(sigma) && sigma > 0)) &&
+    isFiniteNumber(lambda) &&
+    lambda >= 0 &&
+    (v.variant === undefined || v.variant === 'kernel' || v.variant === 'log')
+  );
+}
+
+/** Validates a message received from a webview; anything else is dropped by the caller. */
+export function isFromWebview(v: unknown): v is FromWebview {
+  if (!isObject(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'ready':
+    case 'cancel':
+    case 'saveReport':
+    case 'exportWanted':
+    case 'copyModel':
+      return Object.keys(v).length === 1;
+    case 'run':
+      return isAuditSettings(v.settings);
+    case 'revealRow':
+      return isPositiveInt(v.row) && isPositiveInt(v.line);
+    default:
+      return false;
+  }
+}
+
+/** Validates a message received from the worker (it runs our code, but may die mid-message). */
+export function isFromWorker(v: unknown): v is FromWorker {
+  if (!isObject(v) || typeof v.id !== 'number') return false;
+  switch (v.type) {
+    case 'progress':
+      return typeof v.iteration === 'number' && typeof v.objective === 'number';
+    case 'result':
+      return isObject(v.result) && isObject(v.points) && Array.isArray(v.sweep);
+    case 'error':
+      return typeof v.message === 'string';
+    default:
+      return false;
+  }
+}
+
+/** Validates a message the webview receives from the extension host. */
+export function isToWebview(v: unknown): v is ToWebview {
+  if (!isObject(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'init':
+      return isObject(v.state) && Array.isArray(v.state.columns) && isAuditSettings(v.state.settings);
+    case 'running':
+    case 'cancelled':
+      return true;
+    case 'progress':
+      return typeof v.iteration === 'number' && typeof v.objective === 'number';
+    case 'result':
+      return isObject(v.result) && isObject(v.points) && Array.isArray(v.sweep);
+    case 'error':
+      return typeof v.message === 'string';
+    default:
+      return false;
+  }
+}

@@ -20,6 +20,15 @@ describe('resolveSettings', () => {
     assert.deepEqual(s, { x: 'b', y: 'a', degree: 4, sigma: 0.5, lambda: 2 });
   });
 
+  it('passes the optimiser settings through and checks the variant', () => {
+    const c = cols(['x', 'numeric'], ['y', 'numeric']);
+    const s = resolveSettings(c, { variant: 'log', maxIterations: 7 });
+    assert.equal(s.variant, 'log');
+    assert.equal(s.maxIterations, 7);
+    assert.ok(!('tolerance' in s));
+    assert.throws(() => resolveSettings(c, { variant: 'exact' as never }), /variant/);
+  });
+
   it('defaults to degree 3, σ auto and λ 1', () => {
     const s = resolveSettings(cols(['x', 'numeric'], ['y', 'numeric']));
     assert.deepEqual([s.degree, s.sigma, s.lambda], [3, 'auto', 1]);

@@ -6,6 +6,7 @@ import { parseDataset } from '../src/engine/dataset';
 import { addRows, emptyForgetList, serializeForgetList } from '../src/engine/forgetList';
 import type { ModelSettings } from '../src/engine/types';
 import { selectRowsWhere } from '../src/engine/where';
+import { seededGaussian, seededRandom } from '../test/engine/random';
 
 const samples = join(__dirname, '..', '..', 'samples');
 /** The day the sample marks were made, so regenerating does not churn the files. */
@@ -18,19 +19,8 @@ function writeSample(name: string, text: string, model: ModelSettings, where: st
   writeFileSync(join(samples, `${name}.forget.json`), serializeForgetList(list));
 }
 
-// mulberry32: a tiny seeded PRNG, so every run writes the same bytes.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(20241013);
-const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+const rand = seededRandom(20241013);
+const gauss = seededGaussian(rand);
 const round = (v: number, d: number) => Number(v.toFixed(d));
 
 // The paper's shape: a smooth wanted curve, plus an offset cluster of unwanted rows

@@ -8,7 +8,7 @@ import { describeColumns, extractXY } from './columns';
 import { parseDataset } from './dataset';
 import { UnlearnError } from './errors';
 import { matchForgetList } from './forgetList';
-import { resolveSettings } from './settings';
+import { resolveSettings, type SettingsLayer } from './settings';
 import type {
   AuditResult,
   ChartPoints,
@@ -35,7 +35,7 @@ export interface AuditRequest {
   where?: string;
   /** Settings layers, lowest priority first (editor defaults, then explicit overrides). The forget list's `model` sits between them. */
   defaults?: ModelSettings;
-  overrides?: ModelSettings;
+  overrides?: SettingsLayer;
   /** σ values for the sweep: 'default' for the standard grid around the run's σ, [] for none. */
   sweep?: number[] | 'default';
   maxPoints?: number;

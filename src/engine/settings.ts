@@ -21,9 +21,12 @@ function defaultXY(columns: ColumnInfo[]): { x?: string; y?: string } {
   return { x, y };
 }
 
+/** A layer of settings: what a forget list stores, plus the optimiser's knobs a front end may set. */
+export type SettingsLayer = ModelSettings & Partial<Pick<AuditSettings, 'variant' | 'maxIterations' | 'tolerance'>>;
+
 /** Later layers override earlier ones; undefined fields do not override. */
-export function resolveSettings(columns: ColumnInfo[], ...layers: (ModelSettings | undefined)[]): AuditSettings {
-  const merged: ModelSettings = { degree: DEFAULT_DEGREE, sigma: 'auto', lambda: DEFAULT_LAMBDA };
+export function resolveSettings(columns: ColumnInfo[], ...layers: (SettingsLayer | undefined)[]): AuditSettings {
+  const merged: SettingsLayer = { degree: DEFAULT_DEGREE, sigma: 'auto', lambda: DEFAULT_LAMBDA };
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer ?? {})) {
       if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
@@ -48,5 +51,10 @@ export function resolveSettings(columns: ColumnInfo[], ...layers: (ModelSettings
   if (!(Number.isFinite(lambda) && lambda >= 0)) {
     throw new UnlearnError(`lambda must be a number ≥ 0, got ${lambda}`);
   }
-  return { x, y, degree, sigma, lambda };
+  const { variant, maxIterations, tolerance } = merged;
+  if (variant !== undefined && variant !== 'kernel' && variant !== 'log') {
+    throw new UnlearnError(`variant must be "kernel" or "log", got ${variant}`);
+  }
+  const optimiser = Object.fromEntries(Object.entries({ variant, maxIterations, tolerance }).filter(([, v]) => v !== undefined));
+  return { x, y, degree, sigma, lambda, ...optimiser };
 }

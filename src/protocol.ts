@@ -20,6 +20,8 @@ export interface WorkerAuditRequest {
   settings: AuditSettings;
   /** σ values to sweep after the main run; empty for none. */
   sweepSigmas: number[];
+  /** Sweep the engine's standard grid around the run's σ instead (the host can't know an 'auto' σ). */
+  defaultSweep?: boolean;
   /** Cap on chart points sent back. */
   maxPoints: number;
 }
@@ -71,7 +73,8 @@ export type ToWebview =
   | { type: 'init'; state: PanelState }
   | { type: 'running' }
   | { type: 'progress'; iteration: number; objective: number }
-  | { type: 'result'; result: AuditResult; points: ChartPoints; sweep: SweepPoint[] }
+  /** stale: the dataset or its forget list changed since this result was computed. */
+  | { type: 'result'; result: AuditResult; points: ChartPoints; sweep: SweepPoint[]; stale?: boolean }
   | { type: 'cancelled' }
   | { type: 'error'; message: string };
 

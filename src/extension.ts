@@ -1,0 +1,79 @@
+// Wires the features together; each lives in its own module.
+
+import * as vscode from 'vscode';
+import { DatasetDocuments, isDatasetUri } from './datasetDocuments';
+import { DatasetService } from './datasetService';
+import type { AuditSettings } from './engine/types';
+import { MarkDecorations } from './decorations';
+import { ForgetStore } from './forgetStore';
+import { DATASET_SELECTOR, MarkHoverProvider } from './hover';
+import { MarkCommands } from './marks';
+import { registerPanel } from './panel';
+import { ProblemReporter } from './problems';
+import { MarkStatusBar } from './statusBar';
+import { UnlearnRunner } from './unlearnRunner';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Unlearn', { log: true });
+  const documents = new DatasetDocuments();
+  const store = new ForgetStore(documents, log);
+  const runner = new UnlearnRunner(context.extensionPath, log);
+  const service = new DatasetService(store, documents, runner, log);
+  const problems = new ProblemReporter(store, log);
+  const decorations = new MarkDecorations(context.extensionUri, store, log);
+  const statusBar = new MarkStatusBar(store);
+
+  context.subscriptions.push(
+    log,
+    documents,
+    store,
+    runner,
+    service,
+    problems,
+    decorations,
+    statusBar,
+    new MarkCommands(store, context.workspaceState, log),
+    vscode.languages.registerHoverProvider(DATASET_SELECTOR, new MarkHoverProvider(store, service)),
+    // Datasets opened later get their Problems and marks as soon as they open.
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
+    }),
+    ...registerTestHooks(decorations, runner, service, statusBar),
+  );
+  registerPanel(context, service, log);
+
+  for (const doc of vscode.workspace.textDocuments) if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
+  store.discover().catch((e) => log.warn(`Could not look for forget lists: ${e instanceof Error ? e.message : String(e)}`));
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+/**
+ * Hidden commands for the integration tests (not contributed, so not in the palette):
+ * they read state the UI shows (decorations, status bar) and drive runs without the panel.
+ */
+function registerTestHooks(
+  decorations: MarkDecorations,
+  runner: UnlearnRunner,
+  service: DatasetService,
+  statusBar: MarkStatusBar,
+): vscode.Disposable[] {
+  const uriOf = (uri: string | vscode.Uri) => (typeof uri === 'string' ? vscode.Uri.parse(uri) : uri);
+  return [
+    vscode.commands.registerCommand('unlearn._markedLines', (uri: string | vscode.Uri) => decorations.markedLines(uriOf(uri))),
+    vscode.commands.registerCommand('unlearn._statusBarText', () => statusBar.text),
+    vscode.commands.registerCommand('unlearn._useWorkerScript', (script?: string) => runner.useWorkerScript(script)),
+    vscode.commands.registerCommand('unlearn._describe', (uri: string | vscode.Uri) => service.describe(uriOf(uri))),
+    vscode.commands.registerCommand('unlearn._run', async (uri: string | vscode.Uri, settings?: AuditSettings) => {
+      const target = uriOf(uri);
+      return service.run(target, settings ?? (await service.describe(target)).settings, () => undefined);
+    }),
+    vscode.commands.registerCommand('unlearn._cancel', () => service.cancel()),
+    vscode.commands.registerCommand('unlearn._lastResult', (uri: string | vscode.Uri) => service.lastResult(uriOf(uri))),
+    vscode.commands.registerCommand('unlearn._exportWanted', (uri: string | vscode.Uri, target: string | vscode.Uri) =>
+      service.exportWanted(uriOf(uri), uriOf(target)),
+    ),
+  ];
+}

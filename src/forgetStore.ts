@@ -1,0 +1,281 @@
+// The forget list file is the single source of truth for marks. This store finds it for
+// a dataset (setting `unlearn.forgetListPattern`), reads it with workspace.fs, matches it
+// against the dataset as currently seen, rewrites it atomically, and tells everyone when
+// either side changes — by our own write, on disk (git checkout, another tool), or in a
+// dirty dataset editor.
+
+import * as path from 'path';
+import * as vscode from 'vscode';
+import * as config from './config';
+import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
+import { UnlearnError } from './engine/errors';
+import { emptyForgetList, matchForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
+import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
+
+export interface DatasetSnapshot {
+  datasetUri: vscode.Uri;
+  forgetUri: vscode.Uri;
+  version: DatasetVersion;
+  /** The forget list file's text, undefined when there is no file yet. */
+  listText: string | undefined;
+  /** The parsed list; an empty one when the file is missing or unreadable. */
+  list: ForgetList;
+  /** Why the file could not be read (bad JSON, wrong shape); marks are not written then. */
+  listError: UnlearnError | undefined;
+  match: ForgetMatch;
+  /** rowIndex values of the unwanted rows, for lookups. */
+  unwanted: ReadonlySet<number>;
+}
+
+export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList;
+
+function dirUri(uri: vscode.Uri): vscode.Uri {
+  return uri.with({ path: path.posix.dirname(uri.path) });
+}
+
+function isFileNotFound(e: unknown): boolean {
+  return e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
+}
+
+/** Writes beside the target, then renames over it, so readers never see half a file. */
+export async function writeFileAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
+  const tmp = vscode.Uri.joinPath(dirUri(target), `.${baseName(target)}.tmp-${Math.random().toString(36).slice(2, 10)}`);
+  await vscode.workspace.fs.writeFile(tmp, bytes);
+  try {
+    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+  } catch (e) {
+    await Promise.resolve(vscode.workspace.fs.delete(tmp)).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** `${fileName}` = the dataset's file name, `${baseName}` = without its last extension. */
+function expandPattern(pattern: string, datasetFileName: string): string {
+  const dot = datasetFileName.lastIndexOf('.');
+  const stem = dot > 0 ? datasetFileName.slice(0, dot) : datasetFileName;
+  return pattern.replace(/\$\{fileName\}/g, datasetFileName).replace(/\$\{baseName\}/g, stem);
+}
+
+/** A glob matching every forget list the pattern can produce, for the file watcher. */
+function patternGlob(pattern: string): string {
+  return `**/${path.posix.basename(pattern.replace(/\$\{(fileName|baseName)\}/g, '*'))}`;
+}
+
+export class ForgetStore implements vscode.Disposable {
+  private readonly snapshots = new Map<string, Promise<DatasetSnapshot>>();
+  /** forget list uri → dataset uri, for every dataset seen so far. */
+  private readonly datasetOfList = new Map<string, vscode.Uri>();
+  private readonly writes = new Map<string, Promise<unknown>>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private listWatcher: vscode.FileSystemWatcher | undefined;
+
+  /** Fires with a dataset's uri when its text, its forget list or the match between them may have changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly documents: DatasetDocuments,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const datasetWatcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,jsonl,ndjson,CSV,TSV,JSONL,NDJSON}');
+    const onDatasetFile = (uri: vscode.Uri) => {
+      documents.forget(uri);
+      if (this.isTracked(uri)) this.invalidate(uri);
+    };
+    this.disposables.push(
+      datasetWatcher,
+      datasetWatcher.onDidChange(onDatasetFile),
+      datasetWatcher.onDidCreate(onDatasetFile),
+      datasetWatcher.onDidDelete(onDatasetFile),
+      documents.onDidChangeText((uri) => this.invalidate(uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('unlearn.forgetListPattern')) return;
+        const tracked = this.trackedDatasets();
+        this.datasetOfList.clear();
+        this.watchLists();
+        for (const uri of tracked) {
+          this.forgetUriFor(uri);
+          this.invalidate(uri);
+        }
+      }),
+    );
+    this.watchLists();
+  }
+
+  forgetUriFor(datasetUri: vscode.Uri): vscode.Uri {
+    const relative = expandPattern(config.forgetListPattern(datasetUri), baseName(datasetUri));
+    const forgetUri = datasetUri.with({ path: path.posix.join(path.posix.dirname(datasetUri.path), relative) });
+    this.datasetOfList.set(forgetUri.toString(), datasetUri);
+    return forgetUri;
+  }
+
+  /** The dataset a forget list belongs to: a known pair, the list's `dataset` field, or the pattern read backwards. */
+  async datasetUriFor(forgetUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const guess =
+      this.datasetOfList.get(forgetUri.toString()) ?? (await this.readDatasetField(forgetUri)) ?? this.invertPattern(forgetUri);
+    // Only a dataset whose list (under the current pattern) is this very file.
+    if (guess && isDatasetUri(guess) && this.forgetUriFor(guess).toString() === forgetUri.toString()) return guess;
+    return undefined;
+  }
+
+  /** Datasets whose snapshot was asked for (open editors, lists found in the workspace). */
+  trackedDatasets(): vscode.Uri[] {
+    return [...new Map([...this.datasetOfList.values()].map((uri) => [uri.toString(), uri])).values()];
+  }
+
+  /**
+   * The dataset and its forget list as they are now. Throws UnlearnError if the dataset can't
+   * be read. `reread` skips the cached read of the list (before acting on it: the watcher may lag).
+   */
+  async snapshot(datasetUri: vscode.Uri, reread = false): Promise<DatasetSnapshot> {
+    const id = datasetUri.toString();
+    const version = await this.documents.current(datasetUri);
+    const cached = reread ? undefined : this.snapshots.get(id);
+    if (cached) {
+      const snap = await cached.catch(() => undefined);
+      if (snap && snap.version.key === version.key) return snap;
+    }
+    const fresh = this.build(datasetUri, version);
+    this.snapshots.set(id, fresh);
+    fresh.catch(() => this.snapshots.delete(id));
+    return fresh;
+  }
+
+  /**
+   * Applies an edit to the forget list and writes it atomically. Refuses (UnlearnError) when
+   * the list file is unreadable or has unsaved edits in an editor, so nothing is lost.
+   * Edits of one list run one after another.
+   */
+  async update(datasetUri: vscode.Uri, edit: ForgetListEdit): Promise<DatasetSnapshot> {
+    const forgetUri = this.forgetUriFor(datasetUri);
+    const id = forgetUri.toString();
+    const previous = this.writes.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.applyEdit(datasetUri, forgetUri, edit));
+    this.writes.set(id, next);
+    return next;
+  }
+
+  isTracked(datasetUri: vscode.Uri): boolean {
+    const id = datasetUri.toString();
+    return this.trackedDatasets().some((uri) => uri.toString() === id);
+  }
+
+  /** The forget list file's text as on disk now, undefined when there is none. */
+  listText(datasetUri: vscode.Uri): Promise<string | undefined> {
+    return this.readText(this.forgetUriFor(datasetUri));
+  }
+
+  /** Re-reads a dataset's list and text on next use and tells listeners. */
+  invalidate(datasetUri: vscode.Uri): void {
+    this.snapshots.delete(datasetUri.toString());
+    this.changed.fire(datasetUri);
+  }
+
+  /** Finds the forget lists already in the workspace, so their Problems show without opening anything. */
+  async discover(): Promise<void> {
+    const glob = patternGlob(config.forgetListPattern());
+    const found = await vscode.workspace.findFiles(glob, '**/node_modules/**', 500);
+    for (const forgetUri of found) {
+      const datasetUri = await this.datasetUriFor(forgetUri);
+      if (datasetUri) this.invalidate(datasetUri);
+    }
+  }
+
+  dispose(): void {
+    this.listWatcher?.dispose();
+    vscode.Disposable.from(...this.disposables).dispose();
+  }
+
+  private watchLists(): void {
+    this.listWatcher?.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(patternGlob(config.forgetListPattern()));
+    const onListFile = async (forgetUri: vscode.Uri) => {
+      const datasetUri = await this.datasetUriFor(forgetUri);
+      if (datasetUri) this.invalidate(datasetUri);
+    };
+    watcher.onDidChange(onListFile);
+    watcher.onDidCreate(onListFile);
+    watcher.onDidDelete(onListFile);
+    this.listWatcher = watcher;
+  }
+
+  private async build(datasetUri: vscode.Uri, version: DatasetVersion): Promise<DatasetSnapshot> {
+    const forgetUri = this.forgetUriFor(datasetUri);
+    const listText = await this.readText(forgetUri);
+    let list = emptyForgetList(this.relativeDatasetPath(forgetUri, datasetUri));
+    let listError: UnlearnError | undefined;
+    if (listText !== undefined) {
+      try {
+        list = parseForgetList(listText, baseName(forgetUri));
+      } catch (e) {
+        listError = e instanceof UnlearnError ? e : new UnlearnError(String(e), baseName(forgetUri));
+      }
+    }
+    const match = matchForgetList(list, version.dataset);
+    return {
+      datasetUri,
+      forgetUri,
+      version,
+      listText,
+      list,
+      listError,
+      match,
+      unwanted: new Set(match.unwantedRows),
+    };
+  }
+
+  private async applyEdit(datasetUri: vscode.Uri, forgetUri: vscode.Uri, edit: ForgetListEdit): Promise<DatasetSnapshot> {
+    const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === forgetUri.toString() && d.isDirty);
+    if (dirty) {
+      throw new UnlearnError('has unsaved changes in an editor; save or revert it first, then try again.', baseName(forgetUri));
+    }
+    const snap = await this.snapshot(datasetUri, true);
+    if (snap.listError) {
+      throw new UnlearnError(`cannot be read, so it was not changed: ${snap.listError.describe()}`, baseName(forgetUri));
+    }
+    const text = serializeForgetList(edit(snap.list, snap.version.dataset));
+    if (text === snap.listText) return snap;
+    await writeFileAtomically(forgetUri, new TextEncoder().encode(text));
+    this.log.info(`Wrote ${forgetUri.fsPath || forgetUri.toString()}`);
+    this.invalidate(datasetUri);
+    return this.snapshot(datasetUri);
+  }
+
+  private async readText(uri: vscode.Uri): Promise<string | undefined> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (e) {
+      if (isFileNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  private async readDatasetField(forgetUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+    try {
+      const text = await this.readText(forgetUri);
+      if (text === undefined) return undefined;
+      const field = parseForgetList(text, baseName(forgetUri)).dataset;
+      return forgetUri.with({ path: path.posix.join(path.posix.dirname(forgetUri.path), field) });
+    } catch {
+      return undefined; // unreadable: fall back to the pattern
+    }
+  }
+
+  /** For patterns whose file name contains `${fileName}`: strip the rest around it. */
+  private invertPattern(forgetUri: vscode.Uri): vscode.Uri | undefined {
+    const pattern = config.forgetListPattern(forgetUri);
+    const namePart = path.posix.basename(pattern);
+    if (!namePart.includes('${fileName}') || namePart.includes('${baseName}')) return undefined;
+    const [before, after] = namePart.split('${fileName}', 2);
+    const name = baseName(forgetUri);
+    if (!name.startsWith(before) || !name.endsWith(after) || name.length <= before.length + after.length) return undefined;
+    const datasetName = name.slice(before.length, name.length - after.length);
+    const listDir = path.posix.dirname(forgetUri.path);
+    const datasetDir = path.posix.join(listDir, path.posix.relative(path.posix.dirname(`/${pattern}`), '/'));
+    return forgetUri.with({ path: path.posix.join(datasetDir, datasetName) });
+  }
+
+  private relativeDatasetPath(forgetUri: vscode.Uri, datasetUri: vscode.Uri): string {
+    return path.posix.relative(path.posix.dirname(forgetUri.path), datasetUri.path);
+  }
+}

@@ -1,0 +1,71 @@
+// The panel's buttons that act on the workspace: save the audit report, copy the model,
+// and jump to an unwanted row in the dataset. Kept apart from the panel's message loop.
+
+import * as vscode from 'vscode';
+import { renderReport } from './engine/report';
+import type { AuditResult, ChartPoints } from './engine/types';
+
+/** `<dataset file name>.audit.md`, beside the dataset (as the forget list is). */
+export function reportUriFor(datasetUri: vscode.Uri): vscode.Uri {
+  return datasetUri.with({ path: `${datasetUri.path}.audit.md` });
+}
+
+/**
+ * Writes `text` to `target` through a temporary sibling and a rename, so a crash or a
+ * full disk never leaves a half-written report where the user expects a whole one.
+ */
+export async function writeFileAtomically(target: vscode.Uri, text: string): Promise<void> {
+  const temp = target.with({ path: `${target.path}.${process.pid}-${Date.now()}.tmp` });
+  await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(text));
+  try {
+    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
+  } catch (err) {
+    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    throw err;
+  }
+}
+
+/** Asks where to save, then writes the engine's Markdown report. Returns the file, or undefined if the user cancelled. */
+export async function saveReport(
+  datasetUri: vscode.Uri,
+  result: AuditResult,
+  points: ChartPoints,
+): Promise<vscode.Uri | undefined> {
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: reportUriFor(datasetUri),
+    filters: { Markdown: ['md'] },
+    saveLabel: 'Save Audit Report',
+    title: 'Save the unlearning audit report',
+  });
+  if (!target) return undefined;
+  await writeFileAtomically(target, renderReport(result, points));
+  return target;
+}
+
+/** What "Copy model JSON" puts on the clipboard: enough to evaluate all three models elsewhere. */
+export function modelJson(result: AuditResult): string {
+  const { x, y, degree, sigma, lambda } = result.model;
+  return JSON.stringify({ x, y, degree, sigma, lambda, models: result.models }, null, 2);
+}
+
+export async function copyModel(result: AuditResult): Promise<void> {
+  await vscode.env.clipboard.writeText(modelJson(result));
+}
+
+/**
+ * Shows the dataset with the row's line selected: in the editor already showing it if
+ * there is one, otherwise in the first column, or beside the panel if the panel is in the first.
+ */
+export async function revealLine(datasetUri: vscode.Uri, line: number, panelColumn?: vscode.ViewColumn): Promise<void> {
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === datasetUri.toString());
+  const document = visible?.document ?? (await vscode.workspace.openTextDocument(datasetUri));
+  const index = Math.min(line, document.lineCount) - 1;
+  const range = document.lineAt(index).range;
+  const editor = await vscode.window.showTextDocument(document, {
+    viewColumn:
+      visible?.viewColumn ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One),
+    selection: new vscode.Selection(range.start, range.end),
+    preserveFocus: false,
+  });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

@@ -38,8 +38,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
     }),
-    ...registerTestHooks(decorations, runner, service, statusBar),
   );
+  // Test hooks can swap the worker script, so they exist only when VS Code runs extension tests.
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    context.subscriptions.push(...registerTestHooks(decorations, runner, service, statusBar));
+  }
   registerPanel(context, service, log);
 
   for (const doc of vscode.workspace.textDocuments) if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
@@ -51,7 +54,8 @@ export function deactivate(): void {
 }
 
 /**
- * Hidden commands for the integration tests (not contributed, so not in the palette):
+ * Hidden commands for the integration tests (not contributed, so not in the palette, and
+ * registered only in ExtensionMode.Test):
  * they read state the UI shows (decorations, status bar) and drive runs without the panel.
  */
 function registerTestHooks(

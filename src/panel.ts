@@ -277,12 +277,6 @@ export function registerPanel(context: vscode.ExtensionContext, host: PanelHost,
     vscode.commands.registerCommand('unlearn.runUnlearning', async (arg?: unknown) => {
       await open(arg)?.run();
     }),
-    // Hidden: lets the integration tests read what the panel last showed.
-    vscode.commands.registerCommand('unlearn._panelSnapshot', (arg?: unknown): PanelSnapshot | undefined => {
-      const all = [...panels.values()];
-      const chosen = arg instanceof vscode.Uri ? panels.get(arg.toString()) : (all.find((p) => p.panel.active) ?? all[0]);
-      return chosen?.snapshot();
-    }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
         const saved = typeof state === 'object' && state !== null ? (state as { datasetUri?: unknown }).datasetUri : undefined;
@@ -296,4 +290,14 @@ export function registerPanel(context: vscode.ExtensionContext, host: PanelHost,
     host.onDidChangeDataset((uri) => void panels.get(uri.toString())?.datasetChanged()),
     { dispose: () => panels.forEach((p) => p.panel.dispose()) },
   );
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    // Hidden: lets the integration tests read what the panel last showed.
+    context.subscriptions.push(
+      vscode.commands.registerCommand('unlearn._panelSnapshot', (arg?: unknown): PanelSnapshot | undefined => {
+        const all = [...panels.values()];
+        const chosen = arg instanceof vscode.Uri ? panels.get(arg.toString()) : (all.find((p) => p.panel.active) ?? all[0]);
+        return chosen?.snapshot();
+      }),
+    );
+  }
 }

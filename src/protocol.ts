@@ -143,9 +143,8 @@ export function isFromWebview(v: unknown): v is FromWebview {
   }
 }
 
-/** Validates a message received from the worker (it runs our code, but may die mid-message). */
-export function isFromWorker(v: unknown): v is FromWorker {
-  if (!isObject(v) || typeof v.id !== 'number') return false;
+/** The run updates both the worker and the host send on: progress, result, error. */
+function isRunUpdate(v: Record<string, unknown>): boolean {
   switch (v.type) {
     case 'progress':
       return typeof v.iteration === 'number' && typeof v.objective === 'number';
@@ -158,6 +157,11 @@ export function isFromWorker(v: unknown): v is FromWorker {
   }
 }
 
+/** Validates a message received from the worker (it runs our code, but may die mid-message). */
+export function isFromWorker(v: unknown): v is FromWorker {
+  return isObject(v) && typeof v.id === 'number' && isRunUpdate(v);
+}
+
 /** Validates a message the webview receives from the extension host. */
 export function isToWebview(v: unknown): v is ToWebview {
   if (!isObject(v) || typeof v.type !== 'string') return false;
@@ -167,13 +171,7 @@ export function isToWebview(v: unknown): v is ToWebview {
     case 'running':
     case 'cancelled':
       return true;
-    case 'progress':
-      return typeof v.iteration === 'number' && typeof v.objective === 'number';
-    case 'result':
-      return isObject(v.result) && isObject(v.points) && Array.isArray(v.sweep);
-    case 'error':
-      return typeof v.message === 'string';
     default:
-      return false;
+      return isRunUpdate(v);
   }
 }

@@ -7,7 +7,7 @@ import * as assert from 'assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ConsoleMessage, Frame, Page } from 'playwright-core';
-import { openFile, runCommand, screenshot, statusBarText, waitForWorkbench, webviewFrame, type E2EContext, type E2ESpec } from './helpers';
+import { focusWorkbench, openFile, runCommand, screenshot, statusBarText, waitForWorkbench, webviewFrame, type E2EContext, type E2ESpec } from './helpers';
 
 const RUN_TIMEOUT_MS = 90_000;
 
@@ -64,6 +64,7 @@ async function switchTheme(page: Page, theme: string): Promise<void> {
 
 /** Like runCommand, for a command whose own quick pick replaces the palette. */
 async function runCommandKeepingPicker(page: Page, title: string): Promise<void> {
+  await focusWorkbench(page);
   await page.keyboard.press('F1');
   await page.keyboard.type(`>${title}`);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
@@ -100,7 +101,7 @@ async function checkPanel(ctx: E2EContext): Promise<void> {
   assert.ok(canvas && canvas.width > 0 && canvas.height > 0, 'the chart canvas has a size');
   assert.equal(await frame.locator('.plot[role="img"]').count(), 2, 'both charts are labelled images');
 
-  const forgetList = JSON.parse(fs.readFileSync(path.join(ctx.workspaceDir, 'samples', 'paper.csv.forget.json'), 'utf8')) as { entries: unknown[] };
+  const forgetList = JSON.parse(fs.readFileSync(path.join(ctx.workspaceDir, 'samples', 'paper.csv.forget.json'), 'utf8')) as { entries: { line: number }[] };
   assert.equal(await frame.locator('table.rows tbody tr').count(), forgetList.entries.length, 'one table row per forget-list entry');
 
   // The settings the run used are the ones the form shows.
@@ -109,6 +110,12 @@ async function checkPanel(ctx: E2EContext): Promise<void> {
 
   // Screenshots with the verdict and the chart in view, in the default theme and two others.
   await frame.locator('.summary').evaluate((e) => e.scrollIntoView());
+  // Put the marked rows in view in the editor, with the cursor there, so the picture shows the
+  // decorations and the status bar's count too.
+  await runCommand(page, 'View: Focus First Editor Group');
+  await runCommandKeepingPicker(page, 'Go to Line/Column');
+  await page.keyboard.type(String(forgetList.entries[0].line + 8));
+  await page.keyboard.press('Enter');
   // The run's progress notification lingers a moment after the run; keep it out of the picture.
   await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
   await screenshot(page, path.join(ctx.artifactsDir, 'panel.png'));

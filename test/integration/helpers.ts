@@ -15,6 +15,37 @@ export async function activate(): Promise<void> {
   const extension = vscode.extensions.getExtension('unlearn-dev.unlearn');
   assert.ok(extension, 'the extension is installed');
   await extension.activate();
+  await fileEventsFlowing();
+}
+
+let watching: Promise<void> | undefined;
+
+/**
+ * The workspace's file watcher starts a moment after the window opens, and changes made
+ * before it is up are never reported. Suites that change files on disk wait, once per run,
+ * until a probe file's changes are seen, so they test the extension and not that start-up.
+ */
+function fileEventsFlowing(): Promise<void> {
+  watching ??= (async () => {
+    const dir = workspaceUri('scratch');
+    await vscode.workspace.fs.createDirectory(dir);
+    const probe = vscode.Uri.joinPath(dir, 'watch-probe.txt');
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, 'watch-probe.txt'));
+    try {
+      let seen = false;
+      watcher.onDidCreate(() => (seen = true));
+      watcher.onDidChange(() => (seen = true));
+      const deadline = Date.now() + 15_000;
+      for (let i = 0; !seen; i++) {
+        if (Date.now() > deadline) assert.fail('the workspace file watcher reported no change within 15 s');
+        await writeText(probe, String(i));
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } finally {
+      watcher.dispose();
+    }
+  })();
+  return watching;
 }
 
 export async function readText(uri: vscode.Uri): Promise<string> {

@@ -63,7 +63,7 @@ function numberFlag(flags: Flags, name: 'degree' | 'lambda' | 'min-fair-r2'): nu
 }
 
 /** "3,8,10-14" → [3, 8, 10, 11, 12, 13, 14] */
-export function parseRowList(spec: string): number[] {
+function parseRowList(spec: string): number[] {
   const rows: number[] = [];
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);

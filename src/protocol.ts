@@ -26,8 +26,6 @@ export interface WorkerAuditRequest {
   maxPoints: number;
 }
 
-export type ToWorker = WorkerAuditRequest;
-
 // ---------------------------------------------------------------- worker → extension
 
 export interface WorkerProgress {

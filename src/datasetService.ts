@@ -10,7 +10,8 @@ import { describeColumns } from './engine/columns';
 import { UnlearnError } from './engine/errors';
 import { modelColumns } from './engine/settings';
 import type { AuditSettings, ParsedDataset, UnwantedRowEvidence } from './engine/types';
-import { ForgetStore, writeFileAtomically } from './forgetStore';
+import { writeFileAtomically } from './atomicWrite';
+import { ForgetStore } from './forgetStore';
 import type { PanelHost } from './panelHost';
 import type { PanelState, WorkerProgress, WorkerResult } from './protocol';
 import type { UnlearnRunner } from './unlearnRunner';
@@ -118,7 +119,7 @@ export class DatasetService implements PanelHost, vscode.Disposable {
       throw new UnlearnError('is the original dataset; export the wanted rows to a new file instead.', name);
     }
     const text = withoutRows(snap.version.text, snap.version.dataset, snap.match.unwantedRows);
-    await writeFileAtomically(chosen, new TextEncoder().encode(text));
+    await writeFileAtomically(chosen, text);
     this.log.info(`Exported ${snap.version.dataset.rowCount - snap.match.unwantedRows.length} wanted rows to ${chosen.toString()}`);
     return chosen;
   }

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import * as config from './config';
+import { writeFileAtomically } from './atomicWrite';
 import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
 import { emptyForgetList, matchForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
@@ -29,24 +30,8 @@ export interface DatasetSnapshot {
 
 export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList;
 
-function dirUri(uri: vscode.Uri): vscode.Uri {
-  return uri.with({ path: path.posix.dirname(uri.path) });
-}
-
 function isFileNotFound(e: unknown): boolean {
   return e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
-}
-
-/** Writes beside the target, then renames over it, so readers never see half a file. */
-export async function writeFileAtomically(target: vscode.Uri, bytes: Uint8Array): Promise<void> {
-  const tmp = vscode.Uri.joinPath(dirUri(target), `.${baseName(target)}.tmp-${Math.random().toString(36).slice(2, 10)}`);
-  await vscode.workspace.fs.writeFile(tmp, bytes);
-  try {
-    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
-  } catch (e) {
-    await Promise.resolve(vscode.workspace.fs.delete(tmp)).catch(() => undefined);
-    throw e;
-  }
 }
 
 /** `${fileName}` = the dataset's file name, `${baseName}` = without its last extension. */
@@ -235,7 +220,7 @@ export class ForgetStore implements vscode.Disposable {
     }
     const text = serializeForgetList(edit(snap.list, snap.version.dataset));
     if (text === snap.listText) return snap;
-    await writeFileAtomically(forgetUri, new TextEncoder().encode(text));
+    await writeFileAtomically(forgetUri, text);
     this.log.info(`Wrote ${forgetUri.fsPath || forgetUri.toString()}`);
     this.invalidate(datasetUri);
     return this.snapshot(datasetUri);

@@ -2,27 +2,13 @@
 // and jump to an unwanted row in the dataset. Kept apart from the panel's message loop.
 
 import * as vscode from 'vscode';
+import { writeFileAtomically } from './atomicWrite';
 import { renderReport } from './engine/report';
 import type { AuditResult, ChartPoints } from './engine/types';
 
 /** `<dataset file name>.audit.md`, beside the dataset (as the forget list is). */
 export function reportUriFor(datasetUri: vscode.Uri): vscode.Uri {
   return datasetUri.with({ path: `${datasetUri.path}.audit.md` });
-}
-
-/**
- * Writes `text` to `target` through a temporary sibling and a rename, so a crash or a
- * full disk never leaves a half-written report where the user expects a whole one.
- */
-export async function writeFileAtomically(target: vscode.Uri, text: string): Promise<void> {
-  const temp = target.with({ path: `${target.path}.${process.pid}-${Date.now()}.tmp` });
-  await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(text));
-  try {
-    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
-  } catch (err) {
-    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
-    throw err;
-  }
 }
 
 /** Asks where to save, then writes the engine's Markdown report. Returns the file, or undefined if the user cancelled. */

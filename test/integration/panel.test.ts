@@ -6,13 +6,12 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
 import type { PanelSnapshot } from '../../src/panel';
+import { workspaceUri } from './helpers';
 
 const VIEW_TYPE = 'unlearn.panel';
 
 function paperUri(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the test workspace is open');
-  return vscode.Uri.joinPath(folder.uri, 'samples', 'paper.csv');
+  return workspaceUri('samples', 'paper.csv');
 }
 
 function panelTabs(): vscode.Tab[] {

@@ -3,11 +3,11 @@
 // a half-written file where the user expects a whole one.
 
 import * as vscode from 'vscode';
+import { baseName } from './datasetDocuments';
 
 export async function writeFileAtomically(target: vscode.Uri, content: Uint8Array | string): Promise<void> {
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
-  const tmp = vscode.Uri.joinPath(target, '..', `.${name}.tmp-${Math.random().toString(36).slice(2, 10)}`);
+  const tmp = vscode.Uri.joinPath(target, '..', `.${baseName(target)}.tmp-${Math.random().toString(36).slice(2, 10)}`);
   await vscode.workspace.fs.writeFile(tmp, bytes);
   try {
     await vscode.workspace.fs.rename(tmp, target, { overwrite: true });

@@ -2,9 +2,8 @@
 // unwanted rows). It only talks to the rest of the extension through PanelHost and to the
 // webview through the typed messages of protocol.ts, validating everything it receives.
 
-import { posix } from 'path';
 import * as vscode from 'vscode';
-import { isDatasetFileName } from './engine/dataset';
+import { baseName, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
 import type { AuditResult, AuditSettings } from './engine/types';
 import { copyModel, revealLine, saveReport } from './panelActions';
@@ -37,10 +36,6 @@ interface PanelDeps {
   host: PanelHost;
   log: vscode.LogOutputChannel;
   distUri: vscode.Uri;
-}
-
-function fileNameOf(uri: vscode.Uri): string {
-  return posix.basename(uri.path);
 }
 
 function messageOf(err: unknown): string {
@@ -104,7 +99,7 @@ class DatasetPanel {
   /** Runs with the given settings, else those last chosen, else the dataset's defaults. */
   async run(settings?: AuditSettings): Promise<void> {
     if (this.status === 'running') {
-      this.deps.log.info(`Run ignored: ${fileNameOf(this.datasetUri)} is already running`);
+      this.deps.log.info(`Run ignored: ${baseName(this.datasetUri)} is already running`);
       return;
     }
     if (settings) this.chosenSettings = settings;
@@ -142,7 +137,7 @@ class DatasetPanel {
       const described = await this.deps.host.describe(this.datasetUri);
       this.state = this.chosenSettings ? { ...described, settings: this.chosenSettings } : described;
     } catch (err) {
-      this.fail(`Cannot read ${fileNameOf(this.datasetUri)}`, err);
+      this.fail(`Cannot read ${baseName(this.datasetUri)}`, err);
     }
   }
 
@@ -235,7 +230,7 @@ class DatasetPanel {
 function activeDataset(panels: Map<string, DatasetPanel>): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const uri = input instanceof vscode.TabInputText ? input.uri : vscode.window.activeTextEditor?.document.uri;
-  if (uri && isDatasetFileName(fileNameOf(uri))) return uri;
+  if (uri && isDatasetUri(uri)) return uri;
   return [...panels.values()].find((p) => p.panel.active)?.datasetUri;
 }
 
@@ -263,7 +258,7 @@ export function registerPanel(context: vscode.ExtensionContext, host: PanelHost,
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
-      `Unlearn: ${fileNameOf(datasetUri)}`,
+      `Unlearn: ${baseName(datasetUri)}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: [deps.distUri], retainContextWhenHidden: false },
     );

@@ -18,10 +18,8 @@ export interface WorkerAuditRequest {
   /** …the forget list's text, matched in the worker (large files). */
   forgetListText?: string;
   settings: AuditSettings;
-  /** σ values to sweep after the main run; empty for none. */
-  sweepSigmas: number[];
-  /** Sweep the engine's standard grid around the run's σ instead (the host can't know an 'auto' σ). */
-  defaultSweep?: boolean;
+  /** σ values to sweep after the main run: [] for none, 'default' for the engine's grid around the run's σ (the host can't know an 'auto' σ). */
+  sweep: number[] | 'default';
   /** Cap on chart points sent back. */
   maxPoints: number;
 }

@@ -27,7 +27,7 @@ function run(request: WorkerAuditRequest): void {
       unwantedRowNumbers: request.unwantedRows?.map((rowIndex) => rowIndex + 1),
       // The host resolved every setting already; they win over the forget list's `model`.
       overrides: settings,
-      sweep: request.defaultSweep ? 'default' : request.sweepSigmas,
+      sweep: request.sweep,
       maxPoints: request.maxPoints,
     },
     { onProgress: (p) => post({ type: 'progress', id, phase: 'emse', iteration: p.iteration, objective: p.objective }) },

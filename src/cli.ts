@@ -8,7 +8,9 @@ import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
-import { formatNumber, formatSetting, plural, renderReport, verdict } from './engine/report';
+import { formatNumber, formatSetting, plural } from './engine/format';
+import { renderReport } from './engine/report';
+import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
 

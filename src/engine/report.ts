@@ -2,50 +2,10 @@
 // curves over the data embedded as inline SVG (no external files, nothing to fetch).
 // Every string that comes from the dataset (column names, the path) is escaped.
 
+import { escapeXml, inertMarkdown } from './markdown';
+import { formatNumber, formatSetting, plural } from './format';
 import type { AuditResult, ChartPoints, MetricSet } from './types';
-
-/** Fixed decimals for metrics in [0, 1]; more for tiny or large values. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(2);
-  return v.toFixed(a >= 100 ? 1 : 3);
-}
-
-/** A setting as the user typed it: no padding zeros (λ 1, σ 0.25). */
-export function formatSetting(v: number): string {
-  return Number(v.toPrecision(3)).toString();
-}
-
-/** "1 iteration", "4 iterations". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** One sentence on what unlearning achieved, used by the CLI and the report. */
-export function verdict(result: AuditResult, minFairR2?: number): { ok: boolean; text: string } {
-  const { before, after } = result;
-  const change = `Fair R² ${formatNumber(before.fairR2)} → ${formatNumber(after.fairR2)}, R² wanted ${formatNumber(before.r2Wanted)} → ${formatNumber(after.r2Wanted)}`;
-  const distance = `distance to exact retraining ${formatNumber(result.diagnostics.distanceToRetrain)}`;
-  if (result.dataset.unwanted === 0) {
-    return { ok: minFairR2 === undefined || after.fairR2 >= minFairR2, text: `No unwanted rows: nothing to forget (${change}).` };
-  }
-  if (minFairR2 !== undefined && after.fairR2 < minFairR2) {
-    return { ok: false, text: `FAIL: Fair R² after unlearning is ${formatNumber(after.fairR2)}, below the required ${formatNumber(minFairR2)} (${change}; ${distance}).` };
-  }
-  const prefix = minFairR2 !== undefined ? 'PASS: ' : '';
-  return { ok: true, text: `${prefix}Unlearned ${result.dataset.unwanted} rows: ${change}; ${distance}.` };
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Markdown table cells must not break the table or inject markup. */
-function escapeMarkdown(s: string): string {
-  return escapeXml(s).replace(/[|\\`*_[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
+import { verdict } from './verdict';
 
 /** Round tick values ("nice numbers") spanning [lo, hi]. */
 function ticks(lo: number, hi: number, count = 5): number[] {
@@ -144,8 +104,8 @@ export function renderReport(result: AuditResult, points?: ChartPoints, options:
   const { dataset: d, model: m, before, after, retrain, diagnostics } = result;
   const maxRows = options.maxRows ?? 200;
   const lines: string[] = [];
-  lines.push(`# Unlearn audit: ${escapeMarkdown(d.path)}`, '');
-  lines.push(`> ${escapeMarkdown(verdict(result, options.minFairR2).text)}`, '');
+  lines.push(`# Unlearn audit: ${inertMarkdown(d.path)}`, '');
+  lines.push(`> ${inertMarkdown(verdict(result, options.minFairR2).text)}`, '');
   lines.push('| Metric | Before | After EMSE | Retrain |', '|---|---:|---:|---:|');
   for (const r of METRIC_ROWS) {
     lines.push(`| ${r.label} | ${formatNumber(before[r.key])} | ${formatNumber(after[r.key])} | ${formatNumber(retrain[r.key])} |`);
@@ -153,14 +113,14 @@ export function renderReport(result: AuditResult, points?: ChartPoints, options:
   lines.push('');
   lines.push(
     `- **Dataset**: ${d.format.toUpperCase()}, ${d.rows} rows (${d.valid} valid, ${d.skipped} skipped), ${d.wanted} wanted, ${d.unwanted} unwanted, ${d.staleForgetEntries} stale forget-list entries.`,
-    `- **Model**: polynomial of degree ${m.degree}, ${escapeMarkdown(m.y)} on ${escapeMarkdown(m.x)}, σ = ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto: RMS residual of the original model on wanted rows)' : ''}, λ = ${formatSetting(m.lambda)}, EMSE variant ${m.variant}.`,
+    `- **Model**: polynomial of degree ${m.degree}, ${inertMarkdown(m.y)} on ${inertMarkdown(m.x)}, σ = ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto: RMS residual of the original model on wanted rows)' : ''}, λ = ${formatSetting(m.lambda)}, EMSE variant ${m.variant}.`,
     `- **EMSE**: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'did not converge'}, objective ${formatNumber(after.objective)}.`,
     `- **Distance to exact retraining**: ${formatNumber(diagnostics.distanceToRetrain)} (RMS gap between the unlearned and retrained curves, in standard deviations of y over wanted rows).`,
     `- **Overlap**: ${formatNumber(diagnostics.overlapShare * 100)}% of unwanted rows lie within 2σ of the retrained curve${diagnostics.independenceDoubtful ? ' — Fair R²’s independence assumption is doubtful.' : '.'}`,
     '',
   );
   if (diagnostics.warnings.length) {
-    lines.push('## Warnings', '', ...diagnostics.warnings.map((w) => `- ${escapeMarkdown(w)}`), '');
+    lines.push('## Warnings', '', ...diagnostics.warnings.map((w) => `- ${inertMarkdown(w)}`), '');
   }
   lines.push('## Chart', '', renderChartSvg(result, points), '');
   lines.push('## Unwanted rows', '');

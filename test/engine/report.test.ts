@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { auditText } from '../../src/engine/pipeline';
-import { renderChartSvg, renderReport, verdict } from '../../src/engine/report';
+import { renderChartSvg, renderReport } from '../../src/engine/report';
+import { verdict } from '../../src/engine/verdict';
 
 /** A small dataset whose column names try to inject markup into the report. */
 function hostileAudit() {

@@ -2,14 +2,15 @@
 // Exit codes: 0 done, 1 bad input or usage (one line on stderr, no stack trace),
 // 2 Fair R² after unlearning below --min-fair-r2.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { decodeUtf8, parseDataset } from './engine/dataset';
+import { parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
 import { formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
+import { writeJson } from './jsonOut';
+import { checkWritable, pathExists, readText, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
@@ -17,7 +18,7 @@ import { version } from '../package.json';
 const USAGE = `Usage:
   unlearn audit <dataset> [--forget <file>] [--unwanted-rows 3,8,10-14] [--where '<expr>']
                 [--x <column>] [--y <column>] [--degree <d>] [--sigma <s|auto>] [--lambda <l>]
-                [--min-fair-r2 <v>] [--json] [--report <out.md>]
+                [--min-fair-r2 <v>] [--json] [--report <out.md>] [--strict]
   unlearn parse <dataset> [--json]
   unlearn --help | --version
 
@@ -25,12 +26,15 @@ Audits a forget list: fits a polynomial of y on x to all rows, unlearns the unwa
 EMSE, retrains without them, and prints R² on wanted rows, Exponential R² on unwanted rows and
 Fair R² for each. Settings come from the forget list (<dataset>.forget.json) when present; flags
 override. --unwanted-rows takes 1-based data-row numbers (row 1 is the first row after the header).
+Parse problems (broken quotes, ragged rows, invalid JSON lines) are reported; --strict makes them
+an error. Files must be UTF-8 or UTF-16 (with a BOM); other bytes are refused with their line.
+--report never overwrites the dataset or its forget list.
 Exit codes: 0 done, 1 bad input or usage, 2 Fair R² after unlearning below --min-fair-r2.`;
 
 class UsageError extends Error {}
 
 const VALUE_FLAGS = ['forget', 'unwanted-rows', 'where', 'x', 'y', 'degree', 'sigma', 'lambda', 'min-fair-r2', 'report'] as const;
-const BOOLEAN_FLAGS = ['json', 'help', 'version'] as const;
+const BOOLEAN_FLAGS = ['json', 'strict', 'help', 'version'] as const;
 type Flags = Partial<Record<(typeof VALUE_FLAGS)[number], string>> & Partial<Record<(typeof BOOLEAN_FLAGS)[number], boolean>>;
 
 function parseArgs(argv: string[]): { positional: string[]; flags: Flags } {
@@ -87,22 +91,6 @@ function overridesFrom(flags: Flags): ModelSettings {
   return { x: flags.x, y: flags.y, degree: numberFlag(flags, 'degree'), sigma: sigmaValue, lambda: numberFlag(flags, 'lambda') };
 }
 
-function readText(file: string): string {
-  try {
-    return decodeUtf8(readFileSync(file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UnlearnError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message, file);
-  }
-}
-
-/** Writes beside the target and renames, so a reader never sees half a report. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 function metricTable(result: AuditResult): string {
   const rows: [string, keyof MetricSet][] = [
     ['Fair R²', 'fairR2'],
@@ -129,15 +117,32 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
     `EMSE: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
+  const problems = result.parseProblems;
+  if (problems && problems.count > 0) {
+    const listed = problems.count > problems.first.length ? `, the first ${problems.first.length}` : '';
+    out.push(`parse problems: ${problems.count} (rows not read, or read irregularly${listed}; --strict makes them an error):`);
+    for (const p of problems.first) out.push(`  ${d.path}:${p.line}: ${p.message}`);
+  }
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);
   out.push('', verdict(result, minFairR2).text);
   return out.join('\n');
 }
 
+const stdout = (chunk: string): void => void process.stdout.write(chunk);
+
 function audit(file: string, flags: Flags): number {
   const forgetPath = flags.forget ?? join(dirname(file), forgetListFileName(basename(file)));
+  if (flags.report) {
+    // Before any work: a report must never replace what the run reads, nor fail after a long audit.
+    refuseOverwritingInputs(flags.report, '--report', [
+      { file, role: 'dataset' },
+      { file: forgetPath, role: 'forget list' },
+    ]);
+    checkWritable(flags.report);
+  }
   let forgetList: ForgetList | undefined;
-  if (flags.forget !== undefined || existsSync(forgetPath)) forgetList = parseForgetList(readText(forgetPath), forgetPath);
+  // A dangling symbolic link exists (lstat) and fails to read: an error, never "no forget list".
+  if (flags.forget !== undefined || pathExists(forgetPath)) forgetList = parseForgetList(readText(forgetPath), forgetPath);
   const minFairR2 = numberFlag(flags, 'min-fair-r2');
   const { result, points } = auditText({
     text: readText(file),
@@ -146,18 +151,22 @@ function audit(file: string, flags: Flags): number {
     forgetList,
     unwantedRowNumbers: flags['unwanted-rows'] ? parseRowList(flags['unwanted-rows']) : undefined,
     where: flags.where,
+    strict: flags.strict,
     overrides: overridesFrom(flags),
   });
-  if (flags.report) writeAtomic(flags.report, renderReport(result, points, { minFairR2 }));
-  process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : humanSummary(result, minFairR2) + '\n');
+  if (flags.report) writeFileAtomic(flags.report, renderReport(result, points, { minFairR2 }));
+  if (flags.json) writeJson(result, 'unwantedRows', result.unwantedRows, stdout, 2);
+  else stdout(humanSummary(result, minFairR2) + '\n');
   return verdict(result, minFairR2).ok ? 0 : 2;
 }
 
 function parse(file: string, flags: Flags): number {
   const ds = parseDataset(readText(file), file);
   if (flags.json) {
-    const rows = Array.from({ length: ds.rowCount }, (_, i) => ({ row: i + 1, line: ds.lineOf(i), values: ds.rowValues(i) }));
-    process.stdout.write(JSON.stringify({ format: ds.format, columns: ds.columns, rows, errors: ds.errors }) + '\n');
+    function* rows() {
+      for (let i = 0; i < ds.rowCount; i++) yield { row: i + 1, line: ds.lineOf(i), values: ds.rowValues(i) };
+    }
+    writeJson({ format: ds.format, columns: ds.columns, errors: ds.errors }, 'rows', rows(), stdout);
   } else {
     process.stdout.write(`${file}: ${ds.format}, ${ds.rowCount} rows, columns ${ds.columns.join(', ')}\n`);
     for (const e of ds.errors) process.stdout.write(`${file}:${e.line}: ${e.message}\n`);

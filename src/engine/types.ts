@@ -7,6 +7,15 @@ export type DatasetFormat = 'csv' | 'jsonl';
 export interface ParseIssue {
   line: number;
   message: string;
+  /** On the summary entry closing a capped list: how many problems it stands for. */
+  omitted?: number;
+}
+
+/** The parse problems of an audited file: rows not read, or read irregularly. */
+export interface ParseProblems {
+  count: number;
+  /** The first few, in line order. */
+  first: ParseIssue[];
 }
 
 /**
@@ -167,6 +176,8 @@ export interface AuditResult {
   };
   unwantedRows: UnwantedRowEvidence[];
   skippedRows: SkippedRow[];
+  /** Problems the parser found in the dataset (set by the pipeline; absent when an audit ran on parsed data). */
+  parseProblems?: ParseProblems;
   curve: { x: number[]; before: number[]; after: number[]; retrain: number[] };
   models: { before: PolynomialModelJson; after: PolynomialModelJson; retrain: PolynomialModelJson };
 }

@@ -32,6 +32,11 @@ export interface ParsedDataset {
   lineOf(rowIndex: number): number;
   /** 1-based file line on which row `rowIndex` ends (same as lineOf for one-line rows). */
   endLineOf(rowIndex: number): number;
+  /**
+   * Where the row is in the parsed text: [start, end) character offsets from the start of its
+   * first line to just past the line break that ends it (the text's end for a last line without one).
+   */
+  rowSpan(rowIndex: number): [number, number];
   /** The parsed cell: a string for CSV (unquoted), any JSON value for JSONL (dot path), undefined if absent. */
   cell(rowIndex: number, column: string): unknown;
   /** The row as parsed: string[] for CSV, the object for JSONL. */

@@ -8,7 +8,7 @@ import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
-import { formatNumber, formatSetting, plural } from './engine/format';
+import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
@@ -126,7 +126,7 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
     '',
     metricTable(result),
     '',
-    `EMSE: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
+    `EMSE: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);

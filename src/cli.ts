@@ -7,7 +7,7 @@ import { parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
-import { formatNumber, formatSetting, plural } from './engine/format';
+import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { writeJson } from './jsonOut';
 import { checkWritable, pathExists, readText, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
@@ -114,7 +114,7 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
     '',
     metricTable(result),
     '',
-    `EMSE: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
+    `EMSE: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
   const problems = result.parseProblems;

@@ -14,6 +14,18 @@ export function formatSetting(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
+/** How an EMSE start is named to people. */
+export const EMSE_START_NAMES = { before: 'the learned model', retrain: 'the retrained model' } as const;
+
+/**
+ * "from the retrained model (objective 0.0311; from the learned model 0.0993)": which start
+ * EMSE's result came from, with the other start's objective for comparison.
+ */
+export function describeEmseStart(start: 'before' | 'retrain', objectives: Record<'before' | 'retrain', { objective: number }>): string {
+  const other = start === 'before' ? 'retrain' : 'before';
+  return `from ${EMSE_START_NAMES[start]} (objective ${formatNumber(objectives[start].objective)}; from ${EMSE_START_NAMES[other]} ${formatNumber(objectives[other].objective)})`;
+}
+
 /** "1 iteration", "4 iterations". */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -6,11 +6,11 @@ import { basename, dirname, join, relative } from 'node:path';
 import { parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
-import { auditText } from './engine/pipeline';
+import { auditStream } from './engine/streamAudit';
 import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { writeJson } from './jsonOut';
-import { checkWritable, pathExists, readText, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
+import { checkWritable, pathExists, readText, readTextInPieces, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
@@ -144,8 +144,8 @@ function audit(file: string, flags: Flags): number {
   // A dangling symbolic link exists (lstat) and fails to read: an error, never "no forget list".
   if (flags.forget !== undefined || pathExists(forgetPath)) forgetList = parseForgetList(readText(forgetPath), forgetPath);
   const minFairR2 = numberFlag(flags, 'min-fair-r2');
-  const { result, points } = auditText({
-    text: readText(file),
+  // Read in pieces, twice for large files: memory stays flat however big the file is.
+  const { result, points } = auditStream({
     fileName: file,
     path: relative(process.cwd(), file) || file,
     forgetList,
@@ -153,7 +153,7 @@ function audit(file: string, flags: Flags): number {
     where: flags.where,
     strict: flags.strict,
     overrides: overridesFrom(flags),
-  });
+  }, readTextInPieces(file));
   if (flags.report) writeFileAtomic(flags.report, renderReport(result, points, { minFairR2 }));
   if (flags.json) writeJson(result, 'unwantedRows', result.unwantedRows, stdout, 2);
   else stdout(humanSummary(result, minFairR2) + '\n');

@@ -94,6 +94,13 @@ export function openRegularFile(file: string): { fd: number; size: number } {
 
 const CHUNK_BYTES = 1024 * 1024;
 
+/** The size of a regular file (refusing anything else, as reading it would). */
+export function fileSize(file: string): number {
+  const { fd, size } = openRegularFile(file);
+  closeSync(fd);
+  return size;
+}
+
 /** Calls back with the file's bytes in chunks (one buffer, reused: copy what must be kept). */
 export function readChunks(file: string, onChunk: (bytes: Uint8Array) => void, onOpen?: (stats: Stats) => void): void {
   const { fd } = openRegularFile(file);

@@ -1,8 +1,12 @@
 // `npm run bench`: times every stage of an audit on generated CSV data of 10k, 100k and 1M
-// rows (1% unwanted) and prints a table. It asserts nothing; the targets are printed beside
+// rows (1% unwanted) and prints a table, then runs the CLI on generated files (1M rows, 10M
+// rows, 1 GB; in a temp folder, removed after; skip with --no-files). It asserts nothing; the targets are printed beside
 // the measurements so a regression is visible at a glance.
 
-import { cpus, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { auditDataset, prepareAudit } from '../src/engine/audit';
 import { chartPoints } from '../src/engine/chartPoints';
 import { extractXY } from '../src/engine/columns';
@@ -10,6 +14,7 @@ import { parseDataset } from '../src/engine/dataset';
 import { minimiseEmse } from '../src/engine/emse';
 import { addRows, emptyForgetList, matchForgetList } from '../src/engine/forgetList';
 import type { AuditSettings } from '../src/engine/types';
+import { seededRandom } from '../test/engine/random';
 import { synthetic } from '../test/engine/synthetic';
 
 const SIZES = [10_000, 100_000, 1_000_000];
@@ -153,6 +158,85 @@ function printTable(results: Row[]): void {
   for (const l of lines) console.log(format(l));
 }
 
+// ---------------------------------------------------------------- the CLI on files
+
+/** Rows of a file `id,x,y,group` (1% unwanted) written in batches, never held whole. */
+function writeCsvFile(path: string, rows: number, untilBytes = Infinity): { rows: number; bytes: number } {
+  const fd = openSync(path, 'w');
+  let bytes = 0;
+  let written = 0;
+  try {
+    bytes += writeSync(fd, 'id,x,y,group\n');
+    const random = seededRandom(rows);
+    while (written < rows && bytes < untilBytes) {
+      const batch: string[] = [];
+      for (let i = 0; i < 100_000 && written < rows; i++, written++) {
+        const x = random() * 10 - 5;
+        const unwanted = written % 100 === 0;
+        const y = 0.5 * x * x * x - x + random() + (unwanted ? 4 : 0);
+        batch.push(`${written + 1},${x.toFixed(5)},${y.toFixed(5)},${unwanted ? 'scraped' : 'survey'}\n`);
+      }
+      bytes += writeSync(fd, batch.join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { rows: written, bytes };
+}
+
+interface CliRun {
+  label: string;
+  rows: number;
+  megabytes: number;
+  seconds: number;
+  peakRssMB: number;
+  exitCode: number;
+}
+
+/** `unlearn audit` in a child process, as CI runs it; the child reports its own peak RSS. */
+function runCli(label: string, file: string, rows: number): CliRun {
+  const cli = resolve(__dirname, 'cli.js');
+  const args = ['audit', file, '--where', 'group == "scraped"', '--x', 'x', '--y', 'y'];
+  const script = `const code = require(${JSON.stringify(cli)}).main(${JSON.stringify(args)}); process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS + '\\n'); process.exitCode = code;`;
+  const start = performance.now();
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 24 });
+  const seconds = (performance.now() - start) / 1000;
+  const rss = Number(/maxRSS (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+  if (r.status !== 0) console.log(`  ${label}: exit ${r.status}: ${r.stderr.trim().split('\n')[0]}`);
+  return { label, rows, megabytes: statSync(file).size / 1e6, seconds, peakRssMB: rss, exitCode: r.status ?? -1 };
+}
+
+/** 1M rows, 10M rows and a 1 GB file, generated into a temp folder that is removed after. */
+function cliSection(): void {
+  console.log('\nThe CLI on files (unlearn audit --where, in a child process; files > 48 MB are streamed):\n');
+  const dir = mkdtempSync(join(tmpdir(), 'unlearn-bench-'));
+  const runs: CliRun[] = [];
+  try {
+    for (const [label, rows, bytes] of [
+      ['1M rows', 1_000_000, Infinity],
+      ['10M rows', 10_000_000, Infinity],
+      ['1 GB', Number.MAX_SAFE_INTEGER, 1e9],
+    ] as const) {
+      const file = join(dir, `${label.replace(/\s/g, '')}.csv`);
+      const made = writeCsvFile(file, rows, bytes);
+      runs.push(runCli(label, file, made.rows));
+      rmSync(file);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const base = runs[0];
+  console.log('| file | rows | MB | seconds | peak RSS MB | µs/row | time ratio vs 1M | size ratio vs 1M |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of runs) {
+    console.log(
+      `| ${r.label} | ${r.rows.toLocaleString('en-US')} | ${r.megabytes.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${((r.seconds * 1e6) / r.rows).toFixed(2)} | ${(r.seconds / base.seconds).toFixed(1)} | ${(r.megabytes / base.megabytes).toFixed(1)} |`,
+    );
+  }
+  const ten = runs[1];
+  console.log(`\nTargets: 10M-row audit peak RSS ≤ 256 MB: measured ${ten.peakRssMB.toFixed(0)} MB in ${ten.seconds.toFixed(1)} s; linear time: time ratio ≈ size ratio.`);
+}
+
 function main(): void {
   if (!collectGarbage) console.log('(run with node --expose-gc for heap figures after garbage collection)');
   console.log(`Unlearn bench: degree ${settings.degree}, σ auto, λ ${settings.lambda}, ${UNWANTED_SHARE * 100}% unwanted, median of ${REPEATS} runs`);
@@ -165,6 +249,7 @@ function main(): void {
   console.log(`\nTargets at ${largest.rows.toLocaleString('en-US')} rows:`);
   console.log(`  audit after parsing < ${TARGET_AUDIT_MS} ms: measured ${largest.auditMs.toFixed(0)} ms (+ match ${largest.matchMs.toFixed(0)} ms)`);
   console.log(`  EMSE < ${TARGET_EMSE_MS} ms: measured ${largest.emseMs.toFixed(2)} ms in ${largest.iterations} iterations`);
+  if (!process.argv.includes('--no-files')) cliSection();
 }
 
 main();

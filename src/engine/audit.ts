@@ -4,7 +4,7 @@
 
 import { extractXY } from './columns';
 import { minimiseEmse, type EmseProblem, type EmseSolution } from './emse';
-import { UnlearnError } from './errors';
+import { aboutFile, UnlearnError } from './errors';
 import { distanceToRetrain, measureModel, OVERLAP_DOUBT_SHARE, overlapShare, type ModelMetrics } from './metrics';
 import {
   addGrams,
@@ -163,8 +163,12 @@ function resolveSigma(settings: AuditSettings, wanted: Gram, thetaBefore: Float6
   };
 }
 
-/** Reads the data once and fits θ₀ and θ_R; throws UnlearnError for every unfit input. */
+/** Reads the data once and fits θ₀ and θ_R; throws UnlearnError (naming input.path) for every unfit input. */
 export function prepareAudit(input: AuditInput): PreparedAudit {
+  return aboutFile(input.path, () => prepare(input));
+}
+
+function prepare(input: AuditInput): PreparedAudit {
   const { settings, xy } = input;
   checkSettings(settings);
   if (xy.xs.length === 0) {
@@ -323,8 +327,12 @@ function diagnose(prepared: PreparedAudit, emse: EmseSolution, after: ModelMetri
   return { share, doubtful, distance, warnings };
 }
 
-/** The audit of a prepared problem: EMSE from θ₀, the three metric sets and the diagnostics. */
+/** The audit of a prepared problem: EMSE, the three metric sets and the diagnostics. */
 export function auditPrepared(prepared: PreparedAudit, control?: RunControl): AuditResult {
+  return aboutFile(prepared.input.path, () => audit(prepared, control));
+}
+
+function audit(prepared: PreparedAudit, control?: RunControl): AuditResult {
   const { input, problem, sigma, scaling, yScale, pass } = prepared;
   const { settings, xy } = input;
   const unlearning = unlearn(prepared, sigma, control);
@@ -460,6 +468,10 @@ function maxAbs(values: ArrayLike<number>): number {
 
 /** EMSE and the after-metrics for each σ, from one preparation (θ₀ and θ_R do not depend on σ). */
 export function sweepPrepared(prepared: PreparedAudit, sigmas: number[], control?: RunControl): SweepPoint[] {
+  return aboutFile(prepared.input.path, () => sweep(prepared, sigmas, control));
+}
+
+function sweep(prepared: PreparedAudit, sigmas: number[], control?: RunControl): SweepPoint[] {
   return sigmas.map((sigma) => {
     if (!(Number.isFinite(sigma) && sigma > 0)) throw new UnlearnError(`σ values of a sweep must be positive, not ${sigma}`);
     const problemSigma = sigma / prepared.yScale;

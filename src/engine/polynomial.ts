@@ -374,11 +374,16 @@ export function evaluateMany(theta: ArrayLike<number>, scaling: Scaling, xs: Arr
   return out;
 }
 
-/** `count` evenly spaced points from `from` to `to` inclusive (the chart and distance grids). */
+/**
+ * `count` evenly spaced points from `from` to `to` inclusive (the chart and distance grids),
+ * as weighted means of the ends so that `to − from` cannot overflow (x spanning ±1e308).
+ */
 export function linspace(from: number, to: number, count: number): Float64Array {
   const out = new Float64Array(count);
-  const step = count > 1 ? (to - from) / (count - 1) : 0;
-  for (let i = 0; i < count; i++) out[i] = from + step * i;
+  for (let i = 0; i < count; i++) {
+    const t = count > 1 ? i / (count - 1) : 0;
+    out[i] = from * (1 - t) + to * t;
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import {
   fitGram,
   gramOfDesign,
   linspace,
-  magnitudeScale,
+  scaleAndMean,
   residualSumOfSquares,
   scalingOf,
   splitPass,
@@ -137,13 +137,6 @@ function unwantedMask(input: AuditInput): { mask: Uint8Array; ignored: number } 
   return { mask, ignored: requested + outOfRange.size - found };
 }
 
-/** The mean of values / scale (each term ≤ 1 in size, so the sum cannot overflow). */
-function scaledMean(values: ArrayLike<number>, scale: number): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] / scale;
-  return sum / values.length;
-}
-
 /**
  * σ in the problem's units: as set, or 'auto', the RMS residual of θ₀ on the wanted rows
  * (with a warned fallback for 0).
@@ -176,8 +169,7 @@ function prepare(input: AuditInput): PreparedAudit {
   }
   const scaling = scalingOf(xy.xs);
   const { mask, ignored } = unwantedMask(input);
-  const yScale = magnitudeScale(xy.ys);
-  const yShift = scaledMean(xy.ys, yScale);
+  const { scale: yScale, mean: yShift } = scaleAndMean(xy.ys);
   const pass = splitPass(xy.xs, xy.ys, scaling, settings.degree, mask, yShift, yScale);
   const { wanted, wantedRange } = pass;
   if (wanted.n === 0) {

@@ -98,13 +98,27 @@ export function toZ(scaling: Scaling, x: number): number {
  * (y = 1e160 squared would be Infinity). Exponents stay within the normal doubles.
  */
 export function magnitudeScale(values: ArrayLike<number>): number {
+  return scaleAndMean(values).scale;
+}
+
+/**
+ * magnitudeScale(values) and the mean of values / scale, in one pass unless the plain sum
+ * overflows (dividing a finite sum by a power of two gives the same bits as summing the quotients).
+ */
+export function scaleAndMean(values: ArrayLike<number>): { scale: number; mean: number } {
   let max = 0;
+  let sum = 0;
   for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]);
+    const v = values[i];
+    sum += v;
+    const a = Math.abs(v);
     if (a > max) max = a;
   }
-  if (!(max > 0 && Number.isFinite(max))) return 1;
-  return 2 ** Math.min(1023, Math.max(-1022, Math.ceil(Math.log2(max))));
+  const scale = max > 0 && Number.isFinite(max) ? 2 ** Math.min(1023, Math.max(-1022, Math.ceil(Math.log2(max)))) : 1;
+  if (Number.isFinite(sum)) return { scale, mean: sum / values.length / scale };
+  let scaled = 0;
+  for (let i = 0; i < values.length; i++) scaled += values[i] / scale;
+  return { scale, mean: scaled / values.length };
 }
 
 /** Writes T_0(z)..T_degree(z) into out[offset..] by the recurrence T_k = 2z·T_{k−1} − T_{k−2}. */

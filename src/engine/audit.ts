@@ -437,9 +437,9 @@ function checkFinite(result: AuditResult, prepared: PreparedAudit): void {
     const curve = result.models[model].coefficients.concat(result.curve[model]);
     checks.push([`the fitted curve ${MODEL_NAMES[model]}`, firstNonFinite(curve)]);
   }
-  for (const row of result.unwantedRows) {
-    checks.push([`the recall of row ${row.row}`, firstNonFinite([row.recallBefore, row.recallAfter, row.recallRetrain])]);
-  }
+  // Only the first bad row gets a label: there may be millions.
+  const badRow = result.unwantedRows.find((r) => !(Number.isFinite(r.recallBefore) && Number.isFinite(r.recallAfter) && Number.isFinite(r.recallRetrain)));
+  if (badRow) checks.push([`the recall of row ${badRow.row}`, firstNonFinite([badRow.recallBefore, badRow.recallAfter, badRow.recallRetrain])]);
   const bad = checks.find(([, value]) => !Number.isFinite(value));
   if (!bad) return;
   throw new UnlearnError(`${bad[0]} is not a finite number (${bad[1]}): ${whyNotFinite(bad[1], prepared)}; no verdict is given on it`, result.dataset.path);

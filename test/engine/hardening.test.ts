@@ -103,6 +103,19 @@ describe('hardening: numbers at the edge', () => {
     );
   });
 
+  it('an extreme λ or σ gives finite results or a sentence about EMSE, never a wrong "singular fit" of the rows', () => {
+    for (const overrides of [{ lambda: 1e300 }, { lambda: 1e30, sigma: 1e-3 }, { sigma: 1e-300 }, { sigma: 1e300 }] as Partial<AuditSettings>[]) {
+      try {
+        const result = runAudit(inputOf(plainData.xy, plainData.unwantedRows, overrides));
+        assert.ok(Number.isFinite(result.after.fairR2) && result.models.after.coefficients.every(Number.isFinite), JSON.stringify(overrides));
+      } catch (e) {
+        assert.ok(e instanceof UnlearnError, `${JSON.stringify(overrides)}: ${e}`);
+        assert.doesNotMatch(e.message, /wanted rows cannot determine/, JSON.stringify(overrides));
+        assert.match(e.message, /EMSE|not a finite number/, JSON.stringify(overrides));
+      }
+    }
+  });
+
   it('the verdict never passes a gate on NaN', () => {
     const result: AuditResult = JSON.parse(JSON.stringify(plain));
     result.after.fairR2 = NaN;

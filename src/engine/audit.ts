@@ -13,8 +13,8 @@ import {
   fitGram,
   gramOfDesign,
   linspace,
-  scaleAndMean,
   residualSumOfSquares,
+  scaleAndMean,
   scalingOf,
   splitPass,
   toModelJson,
@@ -66,7 +66,7 @@ export interface PreparedAudit {
   input: AuditInput;
   scaling: Scaling;
   /**
-   * The problem's unit of y: a power of two ≥ max |y| (magnitudeScale). Every y is divided by
+   * The problem's unit of y: a power of two ≥ max |y| (scaleAndMean). Every y is divided by
    * it before accumulating, so no sum can overflow for any finite data; results are scaled back.
    */
   yScale: number;

@@ -93,17 +93,11 @@ export function toZ(scaling: Scaling, x: number): number {
 }
 
 /**
- * A power of two at least max |v| (1 for all zeros): dividing by it is exact, and it brings
- * every value into [−1, 1], so sums of squares over any number of rows stay far from overflow
- * (y = 1e160 squared would be Infinity). Exponents stay within the normal doubles.
- */
-export function magnitudeScale(values: ArrayLike<number>): number {
-  return scaleAndMean(values).scale;
-}
-
-/**
- * magnitudeScale(values) and the mean of values / scale, in one pass unless the plain sum
- * overflows (dividing a finite sum by a power of two gives the same bits as summing the quotients).
+ * `scale`: a power of two at least max |v| (1 for all zeros). Dividing by it is exact, and it
+ * brings every value into [−1, 1], so sums of squares over any number of rows stay far from
+ * overflow (y = 1e160 squared would be Infinity); exponents stay within the normal doubles.
+ * `mean`: the mean of v / scale, in one pass unless the plain sum overflows (dividing a finite
+ * sum by a power of two gives the same bits as summing the quotients).
  */
 export function scaleAndMean(values: ArrayLike<number>): { scale: number; mean: number } {
   let max = 0;
@@ -176,7 +170,7 @@ function mirrorUpper(gram: Gram): void {
 /**
  * One pass over the rows. Rows with unwanted[k] = 0 are accumulated into a Gram; rows with
  * unwanted[k] = 1 keep their design rows, because EMSE revisits them every iteration.
- * Without a mask every row is wanted. Every y is divided by `yScale` (see magnitudeScale),
+ * Without a mask every row is wanted. Every y is divided by `yScale` (see scaleAndMean),
  * then `yShift` (in those units) is subtracted (see audit); unwantedY is in the same units.
  *
  * The wanted rows cost O(d) each, not O(d²): since T_i·T_j = (T_{i+j} + T_{|i−j|})/2, the

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { prepareAudit, runAudit, type AuditInput } from '../../src/engine/audit';
 import { emseObjective, minimiseEmse } from '../../src/engine/emse';
 import { UnlearnError } from '../../src/engine/errors';
-import { magnitudeScale, solveSymmetric } from '../../src/engine/polynomial';
+import { scaleAndMean, solveSymmetric } from '../../src/engine/polynomial';
 import { verdict } from '../../src/engine/verdict';
 import type { AuditResult, AuditSettings, NumericXY } from '../../src/engine/types';
 import { synthetic } from './synthetic';
@@ -54,12 +54,16 @@ describe('hardening: numbers at the edge', () => {
   const plainData = mapped((x) => x, (y) => y);
   const plain = runAudit(inputOf(plainData.xy, plainData.unwantedRows));
 
-  it('magnitudeScale is a power of two at least max |v|, and 1 for zeros', () => {
+  it('the y scale is a power of two at least max |y| (1 for zeros), and the mean never overflows', () => {
+    const magnitudeScale = (values: number[]) => scaleAndMean(values).scale;
     assert.equal(magnitudeScale([0, 0]), 1);
     assert.equal(magnitudeScale([3, -5]), 8);
     assert.equal(magnitudeScale([1e160]), 2 ** Math.ceil(Math.log2(1e160)));
     assert.ok(Number.isFinite(magnitudeScale([Number.MAX_VALUE])));
     assert.ok(magnitudeScale([Number.MAX_VALUE]) >= Number.MAX_VALUE / 2);
+    // The plain sum of these overflows; the mean of the scaled values does not.
+    const { scale, mean } = scaleAndMean([Number.MAX_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE]);
+    close(mean * scale, Number.MAX_VALUE / 3, 1e-15, 'mean');
   });
 
   it('y around 1e150 (squares near 1e300): the same unit-free metrics as in ordinary units', () => {

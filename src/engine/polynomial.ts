@@ -25,19 +25,22 @@ export interface Scaling {
 }
 
 /**
- * z = ((x·k − xMin·k) / span)·2 − 1 with span = xMax·k − xMin·k: the same map, written so it
- * cannot overflow for any finite x-range. k = 1 (exact, the usual case) unless xMax − xMin
- * overflows (x spanning ±1e308), then k = ½.
+ * z = (x·p − xMin·p)·zScale − 1 with zScale = 2/(xMax·p − xMin·p): the same map with a
+ * multiplication instead of a division per row. p is a power of two (exact) that keeps both
+ * the range and 2/range finite: 1 in practice, ½ when x spans ±1e308, large for a range of
+ * subnormal numbers.
  */
 interface ZMap {
-  k: number;
-  offset: number;
-  span: number;
+  p: number;
+  xMin: number;
+  zScale: number;
 }
 
 function zMapOf(scaling: Scaling): ZMap {
-  const k = Number.isFinite(scaling.xMax - scaling.xMin) ? 1 : 0.5;
-  return { k, offset: scaling.xMin * k, span: scaling.xMax * k - scaling.xMin * k };
+  let p = 1;
+  if (!Number.isFinite(scaling.xMax - scaling.xMin)) p = 0.5;
+  else if (!Number.isFinite(2 / (scaling.xMax - scaling.xMin))) p = 2 ** 600;
+  return { p, xMin: scaling.xMin * p, zScale: 2 / (scaling.xMax * p - scaling.xMin * p) };
 }
 
 /**
@@ -88,8 +91,8 @@ export function scalingOf(xs: ArrayLike<number>): Scaling {
 }
 
 export function toZ(scaling: Scaling, x: number): number {
-  const { k, offset, span } = zMapOf(scaling);
-  return ((x * k - offset) / span) * 2 - 1;
+  const { p, xMin, zScale } = zMapOf(scaling);
+  return (x * p - xMin) * zScale - 1;
 }
 
 /**
@@ -185,6 +188,25 @@ export function splitPass(
   yShift = 0,
   yScale = 1,
 ): SplitPass {
+  const { p, xMin, zScale } = zMapOf(scaling);
+  if (p === 1) return accumulatePass(xs, ys, xMin, zScale, degree, unwanted, yShift, yScale);
+  // The rare extreme x-range: the same pass over x·p (exact), so the hot loop stays simple.
+  const pass = accumulatePass(Float64Array.from(xs, (x) => x * p), ys, xMin, zScale, degree, unwanted, yShift, yScale);
+  const range = pass.wantedRange;
+  return { ...pass, wantedRange: { ...range, xMin: range.xMin / p, xMax: range.xMax / p } };
+}
+
+/** splitPass's loop, with z = (x − xMin)·zScale − 1. */
+function accumulatePass(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  xMin: number,
+  zScale: number,
+  degree: number,
+  unwanted: Uint8Array | undefined,
+  yShift: number,
+  yScale: number,
+): SplitPass {
   const size = degree + 1;
   const top = 2 * degree;
   let nU = 0;
@@ -194,7 +216,6 @@ export function splitPass(
   const unwantedPositions = new Int32Array(nU);
   const moments = new Float64Array(top + 1);
   const b = new Float64Array(size);
-  const { k: xk, offset: xOffset, span } = zMapOf(scaling);
   const yFactor = 1 / yScale; // exact: yScale is a power of two
   // Scalars stay in locals (registers) in the hot loop; T_m is carried as (t0, t1), not stored.
   let c = 0;
@@ -206,7 +227,7 @@ export function splitPass(
   let u = 0;
   for (let k = 0; k < xs.length; k++) {
     const x = xs[k];
-    const z = ((x * xk - xOffset) / span) * 2 - 1;
+    const z = (x - xMin) * zScale - 1;
     const y = ys[k] * yFactor - yShift;
     if (unwanted !== undefined && unwanted[k] !== 0) {
       chebyshevInto(z, degree, unwantedDesign, u * size);

@@ -21,7 +21,6 @@ function assertRefused(r: { code: number; stdout: string; stderr: string }, ...m
   const text = r.stderr.replace(/\n$/, '');
   assert.equal(text.split('\n').length, 1, r.stderr);
   assert.doesNotMatch(text, /\n\s+at |Maximum call stack|internal error/);
-  // eslint-disable-next-line no-control-regex
   assert.doesNotMatch(text, /[\u0000-\u001f\u007f-\u009f]/);
   for (const m of mentions) assert.ok(text.includes(m), `stderr should mention ${JSON.stringify(m)}: ${text}`);
 }
@@ -123,12 +122,10 @@ describe('unlearn CLI hardening (issue 8)', function () {
     const file = write('esc.csv', curveCsv(`x,"${evil}"`));
     const r = run('audit', file, '--unwanted-rows', '2');
     assert.equal(r.code, 0, r.stderr);
-    // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     assert.ok(r.stdout.includes('y\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202e on x'), r.stdout);
     assertRefused(run('audit', file, '--x', `x${evil}`), 'no column "xy\\u001b]0;pwned\\u0007');
     const parsed = run('parse', file);
-    // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(parsed.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 });

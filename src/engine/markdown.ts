@@ -15,7 +15,7 @@ function foldBreaks(s: string): string {
   return s.replace(BREAKS, ' ');
 }
 
-const ENTITY = /[&<>"']/;
+const ENTITY = /[&<>]/;
 
 /** XML/HTML text or attribute value: entities for & < > " ', line breaks folded, controls shown. */
 export function escapeXml(s: string): string {
@@ -24,10 +24,10 @@ export function escapeXml(s: string): string {
 
 /**
  * Markdown-significant characters in running text, each as a backslash escape (or an entity
- * for the HTML ones). Always: \ ` * _ ~ [ ] | $ @ & < > " '. In context: `.` before a letter
+ * for the HTML ones). Always: \ ` * _ ~ [ ] | $ @ & < >. In context: `.` before a letter
  * (autolinked domains: www.x.com, x.md), `:` before a letter or `/` (https://, mailto:).
  */
-const SIGNIFICANT = /[\\`*_~[\]|$@&<>"']|\.(?=\p{L})|:(?=[\p{L}/])/gu;
+const SIGNIFICANT = /[\\`*_~[\]|$@&<>]|\.(?=\p{L})|:(?=[\p{L}/])/gu;
 /** What makes a block at the start of a line: a heading, quote, list item, rule or setext underline. */
 const LINE_START = /^(?:[#>+\-=]|\d+[.)])/;
 

@@ -36,6 +36,7 @@ const HOSTILE = [
   ']]><svg onload=alert(1)>',
   '***',
   'setext\n===',
+  '[a](https://e.example "title") \'q\' "dq" <b title=\'x\'>',
 ];
 
 /** Block and inline element structure of rendered Markdown; tags inside raw HTML blocks are listed too. */

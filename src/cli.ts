@@ -4,12 +4,13 @@
 
 import { basename, dirname, join, relative } from 'node:path';
 import { parseDataset } from './engine/dataset';
-import { UnlearnError } from './engine/errors';
+import { inFile, UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText, type AuditRequest } from './engine/pipeline';
 import { auditStream } from './engine/streamAudit';
-import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
+import { describeEmseStart, escapeControls, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
+import { parseRowRanges } from './engine/rowRanges';
 import { writeJson } from './jsonOut';
 import { checkWritable, fileSize, pathExists, readText, readTextInPieces, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
 import { verdict } from './engine/verdict';
@@ -69,19 +70,6 @@ function numberFlag(flags: Flags, name: 'degree' | 'lambda' | 'min-fair-r2'): nu
   return v;
 }
 
-/** "3,8,10-14" → [3, 8, 10, 11, 12, 13, 14] */
-function parseRowList(spec: string): number[] {
-  const rows: number[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new UsageError(`--unwanted-rows: "${part}" is not a row number or range like 10-14`);
-    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (from < 1 || to < from) throw new UsageError(`--unwanted-rows: "${part}" is not a valid range (rows start at 1)`);
-    for (let r = from; r <= to; r++) rows.push(r);
-  }
-  return rows;
-}
-
 function overridesFrom(flags: Flags): ModelSettings {
   const sigma = flags.sigma;
   let sigmaValue: number | 'auto' | undefined;
@@ -113,7 +101,7 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
       (d.staleForgetEntries ? `, ${d.staleForgetEntries} stale forget-list entries` : ''),
     `Model: ${m.y} on ${m.x}, degree ${m.degree}, σ ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto)' : ''}, λ ${formatSetting(m.lambda)}`,
     '',
-    metricTable(result),
+    ...metricTable(result).split('\n'),
     '',
     `EMSE: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
@@ -126,7 +114,8 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
   }
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);
   out.push('', verdict(result, minFairR2).text);
-  return out.join('\n');
+  // Names come from the dataset: an escape sequence in one must be shown, not run by the terminal.
+  return out.map(escapeControls).join('\n');
 }
 
 const stdout = (chunk: string): void => void process.stdout.write(chunk);
@@ -152,7 +141,7 @@ function audit(file: string, flags: Flags): number {
     fileName: file,
     path: relative(process.cwd(), file) || file,
     forgetList,
-    unwantedRowNumbers: flags['unwanted-rows'] ? parseRowList(flags['unwanted-rows']) : undefined,
+    unwantedRowRanges: flags['unwanted-rows'] ? parseRowRanges(flags['unwanted-rows']) : undefined,
     where: flags.where,
     strict: flags.strict,
     overrides: overridesFrom(flags),
@@ -175,13 +164,14 @@ function parse(file: string, flags: Flags): number {
     }
     writeJson({ format: ds.format, columns: ds.columns, errors: ds.errors }, 'rows', rows(), stdout);
   } else {
-    process.stdout.write(`${file}: ${ds.format}, ${ds.rowCount} rows, columns ${ds.columns.join(', ')}\n`);
-    for (const e of ds.errors) process.stdout.write(`${file}:${e.line}: ${e.message}\n`);
+    process.stdout.write(escapeControls(`${file}: ${ds.format}, ${ds.rowCount} rows, columns ${ds.columns.join(', ')}`) + '\n');
+    for (const e of ds.errors) process.stdout.write(escapeControls(`${file}:${e.line}: ${e.message}`) + '\n');
   }
   return 0;
 }
 
 export function main(argv: string[]): number {
+  let dataset: string | undefined;
   try {
     const { positional, flags } = parseArgs(argv);
     if (flags.version) {
@@ -196,15 +186,20 @@ export function main(argv: string[]): number {
     if (command !== 'audit' && command !== 'parse') throw new UsageError(`unknown command "${command}"`);
     if (!file) throw new UsageError(`${command} needs a dataset file`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    dataset = file;
     return command === 'audit' ? audit(file, flags) : parse(file, flags);
   } catch (e) {
+    // One line, whatever the message holds (names from a dataset may hold line breaks or ESC).
+    let message: string;
     if (e instanceof UsageError) {
-      process.stderr.write(`unlearn: ${e.message} (see unlearn --help)\n`);
+      message = `${e.message} (see unlearn --help)`;
     } else if (e instanceof UnlearnError) {
-      process.stderr.write(`unlearn: ${e.describe()}\n`);
+      // An error that names no file is about the dataset being audited.
+      message = (dataset === undefined ? e : (inFile(e, dataset) as UnlearnError)).describe();
     } else {
-      process.stderr.write(`unlearn: internal error: ${(e as Error).message ?? e}\n`);
+      message = `internal error: ${(e as Error).message ?? e}`;
     }
+    process.stderr.write(`unlearn: ${escapeControls(message)}\n`);
     return 1;
   }
 }

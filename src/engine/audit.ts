@@ -4,7 +4,7 @@
 
 import { extractXY } from './columns';
 import { minimiseEmse, type EmseProblem, type EmseSolution } from './emse';
-import { UnlearnError } from './errors';
+import { aboutFile, UnlearnError } from './errors';
 import { distanceToRetrain, measureModel, OVERLAP_DOUBT_SHARE, overlapShare, type ModelMetrics } from './metrics';
 import {
   addGrams,
@@ -13,8 +13,8 @@ import {
   fitGram,
   gramOfDesign,
   linspace,
-  magnitudeScale,
   residualSumOfSquares,
+  scaleAndMean,
   scalingOf,
   splitPass,
   toModelJson,
@@ -66,7 +66,7 @@ export interface PreparedAudit {
   input: AuditInput;
   scaling: Scaling;
   /**
-   * The problem's unit of y: a power of two ≥ max |y| (magnitudeScale). Every y is divided by
+   * The problem's unit of y: a power of two ≥ max |y| (scaleAndMean). Every y is divided by
    * it before accumulating, so no sum can overflow for any finite data; results are scaled back.
    */
   yScale: number;
@@ -137,13 +137,6 @@ function unwantedMask(input: AuditInput): { mask: Uint8Array; ignored: number } 
   return { mask, ignored: requested + outOfRange.size - found };
 }
 
-/** The mean of values / scale (each term ≤ 1 in size, so the sum cannot overflow). */
-function scaledMean(values: ArrayLike<number>, scale: number): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] / scale;
-  return sum / values.length;
-}
-
 /**
  * σ in the problem's units: as set, or 'auto', the RMS residual of θ₀ on the wanted rows
  * (with a warned fallback for 0).
@@ -163,8 +156,12 @@ function resolveSigma(settings: AuditSettings, wanted: Gram, thetaBefore: Float6
   };
 }
 
-/** Reads the data once and fits θ₀ and θ_R; throws UnlearnError for every unfit input. */
+/** Reads the data once and fits θ₀ and θ_R; throws UnlearnError (naming input.path) for every unfit input. */
 export function prepareAudit(input: AuditInput): PreparedAudit {
+  return aboutFile(input.path, () => prepare(input));
+}
+
+function prepare(input: AuditInput): PreparedAudit {
   const { settings, xy } = input;
   checkSettings(settings);
   if (xy.xs.length === 0) {
@@ -172,8 +169,7 @@ export function prepareAudit(input: AuditInput): PreparedAudit {
   }
   const scaling = scalingOf(xy.xs);
   const { mask, ignored } = unwantedMask(input);
-  const yScale = magnitudeScale(xy.ys);
-  const yShift = scaledMean(xy.ys, yScale);
+  const { scale: yScale, mean: yShift } = scaleAndMean(xy.ys);
   const pass = splitPass(xy.xs, xy.ys, scaling, settings.degree, mask, yShift, yScale);
   return preparePass(input, { scaling, yScale, yShift, pass, ignoredUnwanted: ignored });
 }
@@ -343,8 +339,12 @@ function diagnose(prepared: PreparedAudit, emse: EmseSolution, after: ModelMetri
   return { share, doubtful, distance, warnings };
 }
 
-/** The audit of a prepared problem: EMSE from θ₀, the three metric sets and the diagnostics. */
+/** The audit of a prepared problem: EMSE, the three metric sets and the diagnostics. */
 export function auditPrepared(prepared: PreparedAudit, control?: RunControl): AuditResult {
+  return aboutFile(prepared.input.path, () => audit(prepared, control));
+}
+
+function audit(prepared: PreparedAudit, control?: RunControl): AuditResult {
   const { input, problem, sigma, scaling, yScale, pass } = prepared;
   const { settings, xy } = input;
   const unlearning = unlearn(prepared, sigma, control);
@@ -457,9 +457,9 @@ function checkFinite(result: AuditResult, prepared: PreparedAudit): void {
     const curve = result.models[model].coefficients.concat(result.curve[model]);
     checks.push([`the fitted curve ${MODEL_NAMES[model]}`, firstNonFinite(curve)]);
   }
-  for (const row of result.unwantedRows) {
-    checks.push([`the recall of row ${row.row}`, firstNonFinite([row.recallBefore, row.recallAfter, row.recallRetrain])]);
-  }
+  // Only the first bad row gets a label: there may be millions.
+  const badRow = result.unwantedRows.find((r) => !(Number.isFinite(r.recallBefore) && Number.isFinite(r.recallAfter) && Number.isFinite(r.recallRetrain)));
+  if (badRow) checks.push([`the recall of row ${badRow.row}`, firstNonFinite([badRow.recallBefore, badRow.recallAfter, badRow.recallRetrain])]);
   const bad = checks.find(([, value]) => !Number.isFinite(value));
   if (!bad) return;
   throw new UnlearnError(`${bad[0]} is not a finite number (${bad[1]}): ${whyNotFinite(bad[1], prepared)}; no verdict is given on it`, result.dataset.path);
@@ -486,6 +486,10 @@ function maxAbs(values: ArrayLike<number>): number {
 
 /** EMSE and the after-metrics for each σ, from one preparation (θ₀ and θ_R do not depend on σ). */
 export function sweepPrepared(prepared: PreparedAudit, sigmas: number[], control?: RunControl): SweepPoint[] {
+  return aboutFile(prepared.input.path, () => sweep(prepared, sigmas, control));
+}
+
+function sweep(prepared: PreparedAudit, sigmas: number[], control?: RunControl): SweepPoint[] {
   return sigmas.map((sigma) => {
     if (!(Number.isFinite(sigma) && sigma > 0)) throw new UnlearnError(`σ values of a sweep must be positive, not ${sigma}`);
     const problemSigma = sigma / prepared.yScale;

@@ -4,6 +4,7 @@
 
 import { UnlearnError } from './errors';
 import { JsonSyntaxError, parseJsonWithPositions } from './jsonPositions';
+import { MAX_DEGREE, MIN_DEGREE } from './polynomial';
 import type { ForgetEntry, ForgetList, ForgetMatch, ModelSettings, ParsedDataset } from './types';
 
 export const FORGET_LIST_SUFFIX = '.forget.json';
@@ -48,7 +49,7 @@ export function parseForgetList(text: string, fileName: string): ForgetList {
   }
   const dataset = top.dataset ?? datasetNameFrom(fileName);
   if (typeof dataset !== 'string') fail('"dataset" must be a string (the dataset path relative to this file)', lineOf('dataset'));
-  const model = readModel(top.model, (message) => fail(`model: ${message}`, lineOf('model')));
+  const model = readModel(top.model, (message, key) => fail(`model: ${message}`, (key && memberLines.get(`model.${key}`)) || lineOf('model')));
   const rawEntries = top.entries ?? [];
   if (!Array.isArray(rawEntries)) return fail('"entries" must be an array', lineOf('entries'));
   const entryLines = elementLines.get('entries') ?? [];
@@ -65,22 +66,25 @@ function datasetNameFrom(fileName: string): string {
   return base.endsWith(FORGET_LIST_SUFFIX) ? base.slice(0, -FORGET_LIST_SUFFIX.length) : base;
 }
 
-function readModel(raw: unknown, fail: (message: string) => never): ModelSettings {
+/** `fail` gets the offending key, so the message can point at its own line. */
+function readModel(raw: unknown, fail: (message: string, key?: string) => never): ModelSettings {
   if (raw === undefined) return {};
   if (!isRecord(raw)) return fail('must be an object');
   for (const key of ['x', 'y'] as const) {
-    if (raw[key] !== undefined && typeof raw[key] !== 'string') fail(`"${key}" must be a column name (a string)`);
+    if (raw[key] !== undefined && typeof raw[key] !== 'string') fail(`"${key}" must be a column name (a string)`, key);
   }
-  if (raw.degree !== undefined && !(Number.isInteger(raw.degree) && (raw.degree as number) >= 0)) {
-    fail('"degree" must be a whole number ≥ 0');
+  if (raw.x !== undefined && raw.x === raw.y) fail(`"x" and "y" are the same column ${JSON.stringify(raw.x)}`, 'y');
+  const degree = raw.degree;
+  if (degree !== undefined && !(Number.isInteger(degree) && (degree as number) >= MIN_DEGREE && (degree as number) <= MAX_DEGREE)) {
+    fail(`"degree" must be a whole number from ${MIN_DEGREE} to ${MAX_DEGREE}, got ${JSON.stringify(degree)}`, 'degree');
   }
   const sigma = raw.sigma;
   if (sigma !== undefined && sigma !== 'auto' && !(typeof sigma === 'number' && Number.isFinite(sigma) && sigma > 0)) {
-    fail('"sigma" must be a positive number or "auto"');
+    fail('"sigma" must be a positive number or "auto"', 'sigma');
   }
   const lambda = raw.lambda;
   if (lambda !== undefined && !(typeof lambda === 'number' && Number.isFinite(lambda) && lambda >= 0)) {
-    fail('"lambda" must be a number ≥ 0');
+    fail('"lambda" must be a number ≥ 0', 'lambda');
   }
   return pick(raw, MODEL_KEYS) as ModelSettings;
 }

@@ -1,4 +1,22 @@
-// Numbers and settings as people read them, the same in the CLI, reports and the panel.
+// Numbers, settings and names as people read them, the same in the CLI, reports and the panel.
+
+/**
+ * Characters a terminal or a renderer would act on instead of showing: C0 controls (ESC starts
+ * terminal sequences), DEL, C1 controls (U+009B is a one-character CSI), line and paragraph
+ * separators, and bidirectional overrides/isolates (which reorder what is displayed).
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text with every control character shown as an escape (\x1b, \n, \u202e), for terminals and reports. */
+export function escapeControls(s: string): string {
+  return s.replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
 
 /** Fixed decimals for metrics in [0, 1]; more for tiny or large values. */
 export function formatNumber(v: number): string {

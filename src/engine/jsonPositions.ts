@@ -17,7 +17,7 @@ export class JsonSyntaxError extends Error {
 
 export interface LocatedJson {
   value: unknown;
-  /** 1-based line where each top-level member's value starts. */
+  /** 1-based line where each top-level member's value starts; members of a top-level object as "model.degree". */
   memberLines: Map<string, number>;
   /** For each top-level member holding an array: the 1-based line where each element starts. */
   elementLines: Map<string, number[]>;
@@ -91,7 +91,7 @@ class LocatingParser {
     this.skipSpace();
     const c = this.text[this.pos];
     if (depth >= MAX_JSON_DEPTH && (c === '{' || c === '[')) this.fail(`arrays and objects nested more than ${MAX_JSON_DEPTH} deep`);
-    if (c === '{') return this.parseObject(depth);
+    if (c === '{') return this.parseObject(depth, member);
     if (c === '[') return this.parseArray(depth, member);
     if (c === '"') return this.parseString();
     const literal = LITERALS.get(c);
@@ -108,7 +108,8 @@ class LocatingParser {
     return this.fail(this.pos >= this.text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(c)}`);
   }
 
-  private parseObject(depth: number): Record<string, unknown> {
+  /** `member`: the top-level key whose value this object is, if it is one. */
+  private parseObject(depth: number, member: string | undefined): Record<string, unknown> {
     const object: Record<string, unknown> = {};
     this.pos++; // {
     this.skipSpace();
@@ -121,6 +122,7 @@ class LocatingParser {
       if (!this.eat(':')) this.fail('expected ":" after the property name');
       this.skipSpace();
       if (depth === 0) this.memberLines.set(key, this.lineAt(this.pos));
+      else if (member !== undefined) this.memberLines.set(`${member}.${key}`, this.lineAt(this.pos));
       const value = this.parseValue(depth + 1, depth === 0 ? key : undefined);
       // Assigning "__proto__" would set the prototype; JSON.parse keeps it as plain data.
       if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });

@@ -25,19 +25,22 @@ export interface Scaling {
 }
 
 /**
- * z = ((x·k − xMin·k) / span)·2 − 1 with span = xMax·k − xMin·k: the same map, written so it
- * cannot overflow for any finite x-range. k = 1 (exact, the usual case) unless xMax − xMin
- * overflows (x spanning ±1e308), then k = ½.
+ * z = (x·p − xMin·p)·zScale − 1 with zScale = 2/(xMax·p − xMin·p): the same map with a
+ * multiplication instead of a division per row. p is a power of two (exact) that keeps both
+ * the range and 2/range finite: 1 in practice, ½ when x spans ±1e308, large for a range of
+ * subnormal numbers.
  */
 interface ZMap {
-  k: number;
-  offset: number;
-  span: number;
+  p: number;
+  xMin: number;
+  zScale: number;
 }
 
 function zMapOf(scaling: Scaling): ZMap {
-  const k = Number.isFinite(scaling.xMax - scaling.xMin) ? 1 : 0.5;
-  return { k, offset: scaling.xMin * k, span: scaling.xMax * k - scaling.xMin * k };
+  let p = 1;
+  if (!Number.isFinite(scaling.xMax - scaling.xMin)) p = 0.5;
+  else if (!Number.isFinite(2 / (scaling.xMax - scaling.xMin))) p = 2 ** 600;
+  return { p, xMin: scaling.xMin * p, zScale: 2 / (scaling.xMax * p - scaling.xMin * p) };
 }
 
 /**
@@ -88,23 +91,31 @@ export function scalingOf(xs: ArrayLike<number>): Scaling {
 }
 
 export function toZ(scaling: Scaling, x: number): number {
-  const { k, offset, span } = zMapOf(scaling);
-  return ((x * k - offset) / span) * 2 - 1;
+  const { p, xMin, zScale } = zMapOf(scaling);
+  return (x * p - xMin) * zScale - 1;
 }
 
 /**
- * A power of two at least max |v| (1 for all zeros): dividing by it is exact, and it brings
- * every value into [−1, 1], so sums of squares over any number of rows stay far from overflow
- * (y = 1e160 squared would be Infinity). Exponents stay within the normal doubles.
+ * `scale`: a power of two at least max |v| (1 for all zeros). Dividing by it is exact, and it
+ * brings every value into [−1, 1], so sums of squares over any number of rows stay far from
+ * overflow (y = 1e160 squared would be Infinity); exponents stay within the normal doubles.
+ * `mean`: the mean of v / scale, in one pass unless the plain sum overflows (dividing a finite
+ * sum by a power of two gives the same bits as summing the quotients).
  */
-export function magnitudeScale(values: ArrayLike<number>): number {
+export function scaleAndMean(values: ArrayLike<number>): { scale: number; mean: number } {
   let max = 0;
+  let sum = 0;
   for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]);
+    const v = values[i];
+    sum += v;
+    const a = Math.abs(v);
     if (a > max) max = a;
   }
-  if (!(max > 0 && Number.isFinite(max))) return 1;
-  return 2 ** Math.min(1023, Math.max(-1022, Math.ceil(Math.log2(max))));
+  const scale = max > 0 && Number.isFinite(max) ? 2 ** Math.min(1023, Math.max(-1022, Math.ceil(Math.log2(max)))) : 1;
+  if (Number.isFinite(sum)) return { scale, mean: sum / values.length / scale };
+  let scaled = 0;
+  for (let i = 0; i < values.length; i++) scaled += values[i] / scale;
+  return { scale, mean: scaled / values.length };
 }
 
 /** Writes T_0(z)..T_degree(z) into out[offset..] by the recurrence T_k = 2z·T_{k−1} − T_{k−2}. */
@@ -162,7 +173,7 @@ function mirrorUpper(gram: Gram): void {
 /**
  * One pass over the rows. Rows with unwanted[k] = 0 are accumulated into a Gram; rows with
  * unwanted[k] = 1 keep their design rows, because EMSE revisits them every iteration.
- * Without a mask every row is wanted. Every y is divided by `yScale` (see magnitudeScale),
+ * Without a mask every row is wanted. Every y is divided by `yScale` (see scaleAndMean),
  * then `yShift` (in those units) is subtracted (see audit); unwantedY is in the same units.
  *
  * The wanted rows cost O(d) each, not O(d²): since T_i·T_j = (T_{i+j} + T_{|i−j|})/2, the
@@ -185,9 +196,9 @@ export function splitPass(
 }
 
 /**
- * splitPass over rows that arrive in blocks (a file read in chunks, so the rows are never all
+ * splitPass over rows that arrive in blocks (a file read in pieces, so the rows are never all
  * in memory): add() each block in data order, then finish(). Positions count on across
- * blocks. The result equals splitPass over the concatenated blocks.
+ * blocks. The result equals splitPass over the concatenated blocks (same sums, same order).
  */
 export class SplitAccumulator {
   private readonly size: number;
@@ -224,16 +235,23 @@ export class SplitAccumulator {
   }
 
   add(xs: ArrayLike<number>, ys: ArrayLike<number>, unwanted?: Uint8Array): void {
+    const { p } = this.zMap;
+    // The rare extreme x-range: the same loop over x·p (exact), so the hot loop stays simple.
+    this.accumulate(p === 1 ? xs : Float64Array.from(xs, (x) => x * p), ys, unwanted);
+  }
+
+  /** The loop, with z = (x − xMin)·zScale − 1. */
+  private accumulate(xs: ArrayLike<number>, ys: ArrayLike<number>, unwanted: Uint8Array | undefined): void {
     const { degree, size, moments, b } = this;
     const top = 2 * degree;
-    const { k: xk, offset: xOffset, span } = this.zMap;
+    const { xMin, zScale } = this.zMap;
     const yFactor = 1 / this.yScale; // exact: yScale is a power of two
     const yShift = this.yShift;
     // Scalars stay in locals (registers) in the hot loop; T_m is carried as (t0, t1), not stored.
     let { c, sumY, wxMin, wxMax, wyMin, wyMax, u } = this;
     for (let k = 0; k < xs.length; k++) {
       const x = xs[k];
-      const z = ((x * xk - xOffset) / span) * 2 - 1;
+      const z = (x - xMin) * zScale - 1;
       const y = ys[k] * yFactor - yShift;
       if (unwanted !== undefined && unwanted[k] !== 0) {
         if (u === this.unwantedY.length) this.grow();
@@ -272,12 +290,13 @@ export class SplitAccumulator {
 
   finish(): SplitPass {
     const { size, moments, u } = this;
+    const { p } = this.zMap;
     const G = new Float64Array(size * size);
     for (let i = 0; i < size; i++) {
       for (let j = 0; j < size; j++) G[i * size + j] = (moments[i + j] + moments[Math.abs(i - j)]) / 2;
     }
     const wanted: Gram = { size, G, b: this.b, c: this.c, sumY: this.sumY, n: this.rows - u };
-    const wantedRange = { xMin: this.wxMin, xMax: this.wxMax, yMin: this.wyMin, yMax: this.wyMax };
+    const wantedRange = { xMin: this.wxMin / p, xMax: this.wxMax / p, yMin: this.wyMin, yMax: this.wyMax };
     return {
       wanted,
       unwantedDesign: this.unwantedDesign.length === u * size ? this.unwantedDesign : this.unwantedDesign.slice(0, u * size),
@@ -439,11 +458,16 @@ export function evaluateMany(theta: ArrayLike<number>, scaling: Scaling, xs: Arr
   return out;
 }
 
-/** `count` evenly spaced points from `from` to `to` inclusive (the chart and distance grids). */
+/**
+ * `count` evenly spaced points from `from` to `to` inclusive (the chart and distance grids),
+ * as weighted means of the ends so that `to − from` cannot overflow (x spanning ±1e308).
+ */
 export function linspace(from: number, to: number, count: number): Float64Array {
   const out = new Float64Array(count);
-  const step = count > 1 ? (to - from) / (count - 1) : 0;
-  for (let i = 0; i < count; i++) out[i] = from + step * i;
+  for (let i = 0; i < count; i++) {
+    const t = count > 1 ? i / (count - 1) : 0;
+    out[i] = from * (1 - t) + to * t;
+  }
   return out;
 }
 

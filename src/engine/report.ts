@@ -1,6 +1,7 @@
 // The audit report: Markdown a reviewer reads in a pull request, with the chart of the three
 // curves over the data embedded as inline SVG (no external files, nothing to fetch).
-// Every string that comes from the dataset (column names, the path) is escaped.
+// Every string that comes from the dataset (column names, the path) is escaped: inertMarkdown
+// in Markdown, escapeXml in the SVG.
 
 import { escapeXml, inertMarkdown } from './markdown';
 import { describeEmseStart, formatNumber, formatSetting, plural } from './format';
@@ -133,7 +134,9 @@ export function renderReport(result: AuditResult, points?: ChartPoints, options:
       '',
     );
   }
-  lines.push('## Chart', '', renderChartSvg(result, points), '');
+  // A <div> line starts an HTML block, so no Markdown applies inside the SVG (its text is
+  // escapeXml'd, line breaks folded, so nothing ends the block early).
+  lines.push('## Chart', '', '<div>', renderChartSvg(result, points), '</div>', '');
   lines.push('## Unwanted rows', '');
   if (result.unwantedRows.length === 0) {
     lines.push('None.', '');

@@ -17,7 +17,8 @@ import { UnlearnError } from './errors';
 import { matchForgetList } from './forgetList';
 import { parseJsonl } from './jsonl';
 import { PARSE_ISSUES_IN_AUDIT, strictParseError } from './parseIssues';
-import { magnitudeScale, scalingOf, SplitAccumulator } from './polynomial';
+import { scaleAndMean, scalingOf, SplitAccumulator } from './polynomial';
+import { expandRowRanges } from './rowRanges';
 import { resolveSettings } from './settings';
 import type { AuditResult, AuditSettings, ChartPoints, DatasetFormat, NumericXY, ParsedDataset, ParseIssue, ParseProblems, SkippedRow } from './types';
 import { compileWhere, selectRowsWhere } from './where';
@@ -80,8 +81,11 @@ export function auditStream(request: StreamAuditRequest, read: TextReader, optio
     throw new UnlearnError(`there are no valid rows: no row has a numeric x ('${settings.x}') and y ('${settings.y}')`);
   }
   const scaling = scalingOf([first.xMin, first.xMax]);
-  const yScale = magnitudeScale([first.maxAbsY]);
-  const yShift = (first.sumY * (first.sumScale / yScale)) / first.valid;
+  // As scaleAndMean computes them over all valid y: the plain sum unless it overflowed.
+  const yScale = powerOfTwoAtLeast(first.maxAbsY);
+  const yShift = Number.isFinite(first.plainSumY)
+    ? first.plainSumY / first.valid / yScale
+    : (first.sumY * (first.sumScale / yScale)) / first.valid;
   const accumulator = new SplitAccumulator(scaling, settings.degree, yShift, yScale);
   const second = new SecondPass(unwanted, Math.max(1, Math.floor(first.valid / (2 * maxPoints))));
   const secondParser = readBlocks(read, fileName, windowChars, (block) => second.add(block, windowXY(block.ds, settings), accumulator));
@@ -102,6 +106,11 @@ export function auditStream(request: StreamAuditRequest, read: TextReader, optio
   points.totalWanted = accumulated.wanted.n;
   points.totalUnwanted = found;
   return { result, points };
+}
+
+/** scaleAndMean's scale of a set whose largest |y| is `max`. */
+function powerOfTwoAtLeast(max: number): number {
+  return scaleAndMean([max]).scale;
 }
 
 /** 1 where rowIndex[k] is in the sorted list `unwanted`. */
@@ -238,7 +247,9 @@ class FirstPass {
   xMin = Infinity;
   xMax = -Infinity;
   maxAbsY = 0;
-  /** Σ y / sumScale over the valid rows, in file order; sumScale is magnitudeScale of the |y| seen so far. */
+  /** Σ y over the valid rows in file order (what scaleAndMean sums first). */
+  plainSumY = 0;
+  /** Σ y / sumScale, for when the plain sum overflows; sumScale is the scale of the |y| seen so far. */
   sumY = 0;
   sumScale = 1;
   skippedCount = 0;
@@ -305,16 +316,17 @@ class FirstPass {
   }
 
   private addValues({ xs, ys }: NumericXY): void {
-    let { xMin, xMax, maxAbsY, sumY, sumScale } = this;
+    let { xMin, xMax, maxAbsY, sumY, sumScale, plainSumY } = this;
     for (let k = 0; k < xs.length; k++) {
       const x = xs[k];
       if (x < xMin) xMin = x;
       if (x > xMax) xMax = x;
       const y = ys[k];
+      plainSumY += y;
       const a = Math.abs(y);
       if (a > maxAbsY) {
         maxAbsY = a;
-        const scale = magnitudeScale([a]);
+        const scale = powerOfTwoAtLeast(a);
         // Powers of two: rescaling the partial sum is exact, so the sum equals Σ y / final scale in order.
         if (scale > sumScale) {
           sumY *= sumScale / scale;
@@ -323,7 +335,7 @@ class FirstPass {
       }
       sumY += y / sumScale;
     }
-    Object.assign(this, { xMin, xMax, maxAbsY, sumY, sumScale });
+    Object.assign(this, { xMin, xMax, maxAbsY, sumY, sumScale, plainSumY });
     this.valid += xs.length;
   }
 
@@ -336,6 +348,7 @@ class FirstPass {
     const { request } = this;
     const rows = new Set<number>(this.whereRows);
     for (const r of rowNumbersToIndices(request.unwantedRowNumbers ?? [], this.rows, request.fileName)) rows.add(r);
+    for (const r of expandRowRanges(request.unwantedRowRanges ?? [], this.rows, request.fileName)) rows.add(r);
     if (request.forgetList) {
       const match = matchForgetList(request.forgetList, this.fingerprintIndex());
       this.staleEntries = match.stale.length;

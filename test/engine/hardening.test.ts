@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { prepareAudit, runAudit, type AuditInput } from '../../src/engine/audit';
 import { emseObjective, minimiseEmse } from '../../src/engine/emse';
 import { UnlearnError } from '../../src/engine/errors';
-import { magnitudeScale, solveSymmetric } from '../../src/engine/polynomial';
+import { scaleAndMean, solveSymmetric } from '../../src/engine/polynomial';
 import { verdict } from '../../src/engine/verdict';
 import type { AuditResult, AuditSettings, NumericXY } from '../../src/engine/types';
 import { synthetic } from './synthetic';
@@ -38,7 +38,7 @@ function close(a: number, b: number, tolerance: number, what: string): void {
 }
 
 /** The unit-free results of two audits of the same data in different units agree. */
-function assertSameShape(scaled: AuditResult, plain: AuditResult, yFactor: number): void {
+function assertSameShape(scaled: AuditResult, plain: AuditResult, yFactor: number, distanceTolerance = 1e-7): void {
   for (const set of ['before', 'after', 'retrain'] as const) {
     for (const key of ['r2Wanted', 'expR2Unwanted', 'fairR2', 'forgetScore'] as const) {
       close(scaled[set][key], plain[set][key], 1e-9, `${set}.${key}`);
@@ -47,19 +47,23 @@ function assertSameShape(scaled: AuditResult, plain: AuditResult, yFactor: numbe
     if (yFactor * yFactor > 0) close(scaled[set].mseWanted / (yFactor * yFactor), plain[set].mseWanted, 1e-9, `${set}.mseWanted`);
   }
   close(scaled.model.sigma / yFactor, plain.model.sigma, 1e-9, 'σ');
-  close(scaled.diagnostics.distanceToRetrain, plain.diagnostics.distanceToRetrain, 1e-7, 'distance');
+  close(scaled.diagnostics.distanceToRetrain, plain.diagnostics.distanceToRetrain, distanceTolerance, 'distance');
 }
 
 describe('hardening: numbers at the edge', () => {
   const plainData = mapped((x) => x, (y) => y);
   const plain = runAudit(inputOf(plainData.xy, plainData.unwantedRows));
 
-  it('magnitudeScale is a power of two at least max |v|, and 1 for zeros', () => {
+  it('the y scale is a power of two at least max |y| (1 for zeros), and the mean never overflows', () => {
+    const magnitudeScale = (values: number[]) => scaleAndMean(values).scale;
     assert.equal(magnitudeScale([0, 0]), 1);
     assert.equal(magnitudeScale([3, -5]), 8);
     assert.equal(magnitudeScale([1e160]), 2 ** Math.ceil(Math.log2(1e160)));
     assert.ok(Number.isFinite(magnitudeScale([Number.MAX_VALUE])));
     assert.ok(magnitudeScale([Number.MAX_VALUE]) >= Number.MAX_VALUE / 2);
+    // The plain sum of these overflows; the mean of the scaled values does not.
+    const { scale, mean } = scaleAndMean([Number.MAX_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE]);
+    close(mean * scale, Number.MAX_VALUE / 3, 1e-15, 'mean');
   });
 
   it('y around 1e150 (squares near 1e300): the same unit-free metrics as in ordinary units', () => {
@@ -81,12 +85,22 @@ describe('hardening: numbers at the edge', () => {
   });
 
   it('x spanning ±1e307 and ±1.5e308 (x_max − x_min overflows): fits as on an ordinary x-range', () => {
-    for (const factor of [1e306, 1.5e307]) {
+    for (const factor of [2e306, 3e307]) {
       const wide = mapped((x) => (x - 5) * factor, (y) => y);
       const result = runAudit(inputOf(wide.xy, wide.unwantedRows));
       assertSameShape(result, plain, 1);
       assert.ok(result.models.after.coefficients.every(Number.isFinite));
     }
+  });
+
+  it('x on a range of subnormal numbers (2 / range overflows): fits as on an ordinary x-range', () => {
+    // 5e-324 is the smallest double: x = k·5e-324 is exact, and so is the map to z.
+    const grid = (fx: (k: number) => number) => {
+      const xy = { ...plainData.xy, xs: plainData.xy.xs.map((_, i) => fx(i + 1)) };
+      return runAudit(inputOf(xy, plainData.unwantedRows));
+    };
+    // The distance is measured on a grid of x values, which subnormal numbers resolve only to ~9 bits.
+    assertSameShape(grid((k) => k * 5e-324), grid((k) => k), 1, 1e-3);
   });
 
   it('one y = 1e160 among ordinary rows: the audit refuses, naming the metric and why, instead of a NaN verdict', () => {
@@ -101,6 +115,19 @@ describe('hardening: numbers at the edge', () => {
         /largest double/.test(e.message) &&
         /1\.00e\+160/.test(e.message),
     );
+  });
+
+  it('an extreme λ or σ gives finite results or a sentence about EMSE, never a wrong "singular fit" of the rows', () => {
+    for (const overrides of [{ lambda: 1e300 }, { lambda: 1e30, sigma: 1e-3 }, { sigma: 1e-300 }, { sigma: 1e300 }] as Partial<AuditSettings>[]) {
+      try {
+        const result = runAudit(inputOf(plainData.xy, plainData.unwantedRows, overrides));
+        assert.ok(Number.isFinite(result.after.fairR2) && result.models.after.coefficients.every(Number.isFinite), JSON.stringify(overrides));
+      } catch (e) {
+        assert.ok(e instanceof UnlearnError, `${JSON.stringify(overrides)}: ${e}`);
+        assert.doesNotMatch(e.message, /wanted rows cannot determine/, JSON.stringify(overrides));
+        assert.match(e.message, /EMSE|not a finite number/, JSON.stringify(overrides));
+      }
+    }
   });
 
   it('the verdict never passes a gate on NaN', () => {

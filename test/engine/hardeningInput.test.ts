@@ -9,6 +9,7 @@ import { jsonNestsDeeperThan, MAX_JSON_DEPTH, parseJsonWithPositions } from '../
 import { parseJsonl } from '../../src/engine/jsonl';
 import type { ForgetEntry, ForgetList, ParsedDataset } from '../../src/engine/types';
 import { compileWhere, MAX_WHERE_NESTING } from '../../src/engine/where';
+import { expandRowRanges, parseRowRanges } from '../../src/engine/rowRanges';
 import { seededRandom } from './random';
 
 const row = (values: Record<string, unknown>) => (column: string) => values[column];
@@ -172,5 +173,24 @@ describe('hardening: forget-list matching of many entries on identical rows', ()
     // Centred claims: the tie between target − d and target + d goes to the lower row.
     const centred = matchForgetList(listOf(Array.from({ length: 5 }, () => ({ row: 50_001, fingerprint: fp(1) }))), ds);
     assert.deepEqual(Array.from(centred.rowOfEntry), [50_000, 49_999, 50_001, 49_998, 50_002]);
+  });
+});
+
+describe('hardening: --unwanted-rows ranges', () => {
+  it('are parsed without expanding, checked against the row count, and merged', () => {
+    const ranges = parseRowRanges('5-7, 1-3,2-6,99999999999999999999');
+    assert.equal(ranges.length, 4);
+    assert.throws(
+      () => expandRowRanges(ranges, 100, 'd.csv'),
+      (e: unknown) => e instanceof UnlearnError && e.file === 'd.csv' && /row 99999999999999999999 does not exist: the dataset has 100 data rows/.test(e.message),
+    );
+    assert.deepEqual(expandRowRanges(ranges.slice(0, 3), 100, 'd.csv'), [0, 1, 2, 3, 4, 5, 6]);
+    assert.throws(() => expandRowRanges(parseRowRanges('1-1000000000'), 100, 'd.csv'), /row 1000000000 does not exist/);
+    assert.throws(() => expandRowRanges(parseRowRanges('200-300'), 100, 'd.csv'), /row 200 does not exist/);
+    assert.throws(() => parseRowRanges('3-1'), /not a valid range/);
+    assert.throws(() => parseRowRanges('0'), /not a valid range/);
+    assert.throws(() => parseRowRanges('1e3'), /not a row number/);
+    // 100,000 copies of the whole range expand to one entry per row.
+    assert.equal(expandRowRanges(parseRowRanges(Array(100_000).fill('1-100').join(',')), 100, 'd.csv').length, 100);
   });
 });

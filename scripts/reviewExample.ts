@@ -79,11 +79,11 @@ function main(): void {
         return (e as { stdout: string }).stdout; // a failed gate still prints the review
       }
     };
-    process.stdout.write(`$ git log --oneline\n${git(dir, 'log', '--format=%s')}\n`);
+    process.stdout.write(`$ git log --format=%s\n${git(dir, 'log', '--format=%s')}\n`);
     process.stdout.write(`$ unlearn diff data/paper.csv --base HEAD~1 --max-new-unwanted 5 --fail-on-stale --markdown review.md\n`);
     process.stdout.write(run('diff', 'data/paper.csv', '--base', 'HEAD~1', '--max-new-unwanted', '5', '--fail-on-stale', '--markdown', 'review.md'));
-    process.stdout.write(`\n$ unlearn diff --all --base HEAD~1\n`);
-    process.stdout.write(run('diff', '--all', '--base', 'HEAD~1'));
+    process.stdout.write(`\n$ unlearn audit --all data\n`);
+    process.stdout.write(run('audit', '--all', 'data'));
     process.stdout.write(`\n----- review.md -----\n${readFileSync(join(dir, 'review.md'), 'utf8')}`);
     if (process.argv.includes('--keep')) process.stdout.write(`\n(repository kept in ${dir})\n`);
   } finally {

@@ -61,6 +61,7 @@ function delta(row: MetricRow, base: AuditResult | undefined, head: AuditResult 
 }
 
 function countsLine(diff: ForgetDiff): string {
+  if (diff.changes.length === 0) return `${diff.head.entries} entries, none changed`;
   const parts = KINDS.map((k) => `${diff.counts[k]} ${KIND_TITLES[k].toLowerCase()}`);
   return `${diff.base.entries} → ${diff.head.entries} entries: ${parts.join(', ')}`;
 }
@@ -139,8 +140,8 @@ function resultLine(review: Review): string {
   const errors = review.datasets.filter((d) => d.status === 'error').length;
   if (errors) return `Result: ${errors} forget list${errors === 1 ? '' : 's'} could not be reviewed (exit code 1).`;
   if (failed.length) return `Result: ${failed.length} gate${failed.length === 1 ? '' : 's'} failed (exit code 2).`;
-  const changed = review.datasets.filter((d) => d.status === 'changed').length;
-  return changed ? `Result: all gates passed (${changed} changed forget list${changed === 1 ? '' : 's'}).` : 'Result: no forget list changed.';
+  const reviewed = review.datasets.filter((d) => d.status === 'changed').length;
+  return reviewed ? 'Result: all gates passed.' : 'Result: no forget list or dataset changed.';
 }
 
 // ---------------------------------------------------------------- Markdown

@@ -2,7 +2,8 @@
 // `unlearn diff` sees exactly what git has, in any repository layout, with no library to trust.
 
 import { execFileSync } from 'node:child_process';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnlearnError } from '../engine/errors';
 import type { FileSource } from '../cli';
 
@@ -25,8 +26,9 @@ export class GitRepo {
 
   /** The repository containing `folder`. */
   static at(folder: string): GitRepo {
+    if (!existsSync(folder)) throw new UnlearnError('no such folder', folder);
     try {
-      return new GitRepo(git(['rev-parse', '--show-toplevel'], resolve(folder)).toString().trim());
+      return new GitRepo(realpathSync(git(['rev-parse', '--show-toplevel'], resolve(folder)).toString().trim()));
     } catch (e) {
       throw new UnlearnError(`not inside a git repository (${gitMessage(e)}); give --base a forget-list file instead of a git ref`, folder);
     }
@@ -44,7 +46,7 @@ export class GitRepo {
 
   /** A path (absolute, or relative to the current folder) as git names it in a tree. */
   treePath(file: string): string {
-    const path = relative(this.root, resolve(file));
+    const path = relative(this.root, realPath(resolve(file)));
     if (path.startsWith('..') || isAbsolute(path)) throw new UnlearnError(`is outside the git repository ${this.root}`, file);
     return path.split(sep).join('/');
   }
@@ -79,4 +81,11 @@ export class GitRepo {
       return false;
     }
   }
+}
+
+/** The path with symbolic links resolved in its longest existing part (the file itself may exist only in git). */
+function realPath(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  const parent = dirname(path);
+  return parent === path ? path : join(realPath(parent), path.slice(parent.length + 1));
 }

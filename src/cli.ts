@@ -8,16 +8,17 @@ import { basename, dirname, join, relative } from 'node:path';
 import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
-import { auditText, type AuditOutcome } from './engine/pipeline';
-import type { SettingsLayer } from './engine/settings';
-import { auditAll } from './cli/auditAll';
-import { diff, diffAll } from './cli/diff';
-import { receiptText, verify } from './cli/verify';
-import { formatNumber, formatSetting, plural } from './engine/format';
+import { auditText } from './engine/pipeline';
+import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
+import type { AuditOutcome } from './engine/pipeline';
+import type { SettingsLayer } from './engine/settings';
+import { auditAll } from './cli/auditAll';
+import { diff, diffAll } from './cli/diff';
+import { receiptText, verify } from './cli/verify';
 
 const USAGE = `Usage:
   unlearn audit <dataset> [--forget <file>] [--unwanted-rows 3,8,10-14] [--where '<expr>']
@@ -147,7 +148,7 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
     '',
     metricTable(result),
     '',
-    `EMSE: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
+    `EMSE: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);

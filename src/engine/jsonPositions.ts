@@ -23,6 +23,38 @@ export interface LocatedJson {
   elementLines: Map<string, number[]>;
 }
 
+/**
+ * Deepest nesting of arrays and objects accepted. Every consumer of a parsed value (column
+ * paths, fingerprints, the parser itself) walks it recursively; far deeper than any real
+ * dataset or forget list, far shallower than the call stack.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * True when `text` (JSON) nests arrays/objects deeper than `max`: a linear scan outside
+ * strings, to run before JSON.parse and recursive walks of its result. Text shorter than
+ * `max` cannot nest that deep, so short lines cost nothing.
+ */
+export function jsonNestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** Parses `text` as JSON (RFC 8259); throws JsonSyntaxError at the first problem. */
 export function parseJsonWithPositions(text: string): LocatedJson {
   return new LocatingParser(text).parseDocument();
@@ -58,6 +90,7 @@ class LocatingParser {
   private parseValue(depth: number, member: string | undefined): unknown {
     this.skipSpace();
     const c = this.text[this.pos];
+    if (depth >= MAX_JSON_DEPTH && (c === '{' || c === '[')) this.fail(`arrays and objects nested more than ${MAX_JSON_DEPTH} deep`);
     if (c === '{') return this.parseObject(depth);
     if (c === '[') return this.parseArray(depth, member);
     if (c === '"') return this.parseString();

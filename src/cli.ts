@@ -3,14 +3,16 @@
 // 2 a gate failed (Fair R² after unlearning below --min-fair-r2; diff's gates), 3 verify mismatch.
 // The review commands (diff, audit --all, verify) live in src/cli/.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { decodeUtf8, parseDataset } from './engine/dataset';
+import { parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
 import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
+import { writeJson } from './jsonOut';
+import { checkWritable, pathExists, readBytes, readText, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
+import { decodeText } from './engine/encoding';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
@@ -23,7 +25,7 @@ import { receiptText, verify } from './cli/verify';
 const USAGE = `Usage:
   unlearn audit <dataset> [--forget <file>] [--unwanted-rows 3,8,10-14] [--where '<expr>']
                 [--x <column>] [--y <column>] [--degree <d>] [--sigma <s|auto>] [--lambda <l>]
-                [--min-fair-r2 <v>] [--json] [--report <out.md>] [--receipt <out.json>]
+                [--min-fair-r2 <v>] [--json] [--report <out.md>] [--strict] [--receipt <out.json>]
   unlearn audit --all [<folder>] [--forget-pattern <pattern>] [options as above]
   unlearn diff <dataset> --base <git-ref | older forget list> [--head <git-ref>] [--json]
                [--markdown <out.md>] [--min-fair-r2 <v>] [--max-distance-to-retrain <d>]
@@ -37,6 +39,9 @@ Audits a forget list: fits a polynomial of y on x to all rows, unlearns the unwa
 EMSE, retrains without them, and prints R² on wanted rows, Exponential R² on unwanted rows and
 Fair R² for each. Settings come from the forget list (<dataset>.forget.json) when present; flags
 override. --unwanted-rows takes 1-based data-row numbers (row 1 is the first row after the header).
+Parse problems (broken quotes, ragged rows, invalid JSON lines) are reported; --strict makes them
+an error. Files must be UTF-8 or UTF-16 (with a BOM); other bytes are refused with their line.
+--report never overwrites the dataset or its forget list.
 diff compares a forget list at --base with head (the working tree, or --head <ref>) entry by entry
 and audits both sides; --all does it for every forget list under a folder. verify re-runs the audit
 a receipt describes and checks every field.
@@ -48,7 +53,7 @@ const VALUE_FLAGS = [
   'forget', 'unwanted-rows', 'where', 'x', 'y', 'degree', 'sigma', 'lambda', 'min-fair-r2', 'report',
   'receipt', 'forget-pattern', 'base', 'head', 'markdown', 'max-distance-to-retrain', 'max-new-unwanted', 'dataset',
 ] as const;
-const BOOLEAN_FLAGS = ['json', 'help', 'version', 'all', 'fail-on-stale'] as const;
+const BOOLEAN_FLAGS = ['json', 'strict', 'help', 'version', 'all', 'fail-on-stale'] as const;
 export type Flags = Partial<Record<(typeof VALUE_FLAGS)[number], string>> & Partial<Record<(typeof BOOLEAN_FLAGS)[number], boolean>>;
 
 export function parseArgs(argv: string[]): { positional: string[]; flags: Flags } {
@@ -105,26 +110,6 @@ export function overridesFrom(flags: Flags): ModelSettings {
   return { x: flags.x, y: flags.y, degree: numberFlag(flags, 'degree'), sigma: sigmaValue, lambda: numberFlag(flags, 'lambda') };
 }
 
-export function readText(file: string): string {
-  try {
-    return decodeUtf8(readFileSync(file));
-  } catch (e) {
-    throw readError(e, file);
-  }
-}
-
-function readError(e: unknown, file: string): UnlearnError {
-  const code = (e as NodeJS.ErrnoException).code;
-  return new UnlearnError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message, file);
-}
-
-/** Writes beside the target and renames, so a reader never sees half a report. */
-export function writeAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 function metricTable(result: AuditResult): string {
   const rows: [string, keyof MetricSet][] = [
     ['Fair R²', 'fairR2'],
@@ -151,6 +136,12 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
     `EMSE: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
+  const problems = result.parseProblems;
+  if (problems && problems.count > 0) {
+    const listed = problems.count > problems.first.length ? `, the first ${problems.first.length}` : '';
+    out.push(`parse problems: ${problems.count} (rows not read, or read irregularly${listed}; --strict makes them an error):`);
+    for (const p of problems.first) out.push(`  ${d.path}:${p.line}: ${p.message}`);
+  }
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);
   out.push('', verdict(result, minFairR2).text);
   return out.join('\n');
@@ -161,6 +152,7 @@ export interface AuditFileOptions {
   forget?: string | null;
   unwantedRowNumbers?: number[];
   where?: string;
+  strict?: boolean;
   overrides: SettingsLayer;
 }
 
@@ -169,6 +161,7 @@ export function auditOptions(flags: Flags): AuditFileOptions {
     forget: flags.forget,
     unwantedRowNumbers: flags['unwanted-rows'] ? parseRowList(flags['unwanted-rows']) : undefined,
     where: flags.where,
+    strict: flags.strict,
     overrides: overridesFrom(flags),
   };
 }
@@ -180,15 +173,9 @@ export interface FileSource {
   name(file: string): string;
 }
 
+/** A dangling symbolic link exists (lstat) and fails to read: an error, never "absent". */
 export const diskFiles: FileSource = {
-  read(file) {
-    try {
-      return readFileSync(file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw readError(e, file);
-    }
-  },
+  read: (file) => (pathExists(file) ? readBytes(file) : undefined),
   name: (file) => file,
 };
 
@@ -206,35 +193,54 @@ export function auditFile(file: string, options: AuditFileOptions, source: FileS
   const forgetPath = options.forget === null ? undefined : (options.forget ?? join(dirname(file), forgetListFileName(basename(file))));
   const forgetBytes = forgetPath === undefined ? undefined : source.read(forgetPath);
   if (options.forget && forgetBytes === undefined) throw new UnlearnError('no such file', source.name(options.forget));
-  const forgetList = forgetBytes && forgetPath ? { file: forgetPath, bytes: forgetBytes, list: parseForgetList(decodeUtf8(forgetBytes), source.name(forgetPath)) } : undefined;
+  const forgetList = forgetBytes && forgetPath ? { file: forgetPath, bytes: forgetBytes, list: parseForgetList(decodeText(forgetBytes, source.name(forgetPath)), source.name(forgetPath)) } : undefined;
   const outcome = auditText({
-    text: decodeUtf8(bytes),
+    text: decodeText(bytes, source.name(file)),
     fileName: source.name(file),
     path: relative(process.cwd(), file) || file,
     forgetList: forgetList?.list,
     unwantedRowNumbers: options.unwantedRowNumbers,
     where: options.where,
+    strict: options.strict,
     overrides: options.overrides,
   });
   return { outcome, dataset: { file, bytes }, forgetList };
 }
 
+const stdout = (chunk: string): void => void process.stdout.write(chunk);
+
+/** Refuses, before any work, an output that would replace an input or cannot be written. */
+export function checkOutput(output: string, flag: string, inputs: { file: string; role: string }[]): void {
+  refuseOverwritingInputs(output, flag, inputs);
+  checkWritable(output);
+}
+
 function audit(file: string, flags: Flags): number {
+  const forgetPath = flags.forget ?? join(dirname(file), forgetListFileName(basename(file)));
+  const inputs = [
+    { file, role: 'dataset' },
+    { file: forgetPath, role: 'forget list' },
+  ];
+  if (flags.report) checkOutput(flags.report, '--report', inputs);
+  if (flags.receipt) checkOutput(flags.receipt, '--receipt', inputs);
   const minFairR2 = numberFlag(flags, 'min-fair-r2');
   const options = auditOptions(flags);
   const run = auditFile(file, options);
   const { result, points } = run.outcome;
-  if (flags.report) writeAtomic(flags.report, renderReport(result, points, { minFairR2 }));
-  if (flags.receipt) writeAtomic(flags.receipt, receiptText(run, options, flags.receipt));
-  process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : humanSummary(result, minFairR2) + '\n');
+  if (flags.report) writeFileAtomic(flags.report, renderReport(result, points, { minFairR2 }));
+  if (flags.receipt) writeFileAtomic(flags.receipt, receiptText(run, options, flags.receipt));
+  if (flags.json) writeJson(result, 'unwantedRows', result.unwantedRows, stdout, 2);
+  else stdout(humanSummary(result, minFairR2) + '\n');
   return verdict(result, minFairR2).ok ? 0 : 2;
 }
 
 function parse(file: string, flags: Flags): number {
   const ds = parseDataset(readText(file), file);
   if (flags.json) {
-    const rows = Array.from({ length: ds.rowCount }, (_, i) => ({ row: i + 1, line: ds.lineOf(i), values: ds.rowValues(i) }));
-    process.stdout.write(JSON.stringify({ format: ds.format, columns: ds.columns, rows, errors: ds.errors }) + '\n');
+    function* rows() {
+      for (let i = 0; i < ds.rowCount; i++) yield { row: i + 1, line: ds.lineOf(i), values: ds.rowValues(i) };
+    }
+    writeJson({ format: ds.format, columns: ds.columns, errors: ds.errors }, 'rows', rows(), stdout);
   } else {
     process.stdout.write(`${file}: ${ds.format}, ${ds.rowCount} rows, columns ${ds.columns.join(', ')}\n`);
     for (const e of ds.errors) process.stdout.write(`${file}:${e.line}: ${e.message}\n`);

@@ -3,7 +3,8 @@
 // decorations, hovers, status bar and Problems of one edit share a single parse.
 
 import * as vscode from 'vscode';
-import { decodeUtf8, isDatasetFileName, parseDataset } from './engine/dataset';
+import { isDatasetFileName, parseDataset } from './engine/dataset';
+import { decodeText } from './engine/encoding';
 import type { ParsedDataset } from './engine/types';
 
 /** Edits in a dirty dataset editor re-match marks after this pause in typing. */
@@ -105,7 +106,7 @@ export class DatasetDocuments implements vscode.Disposable {
   }
 
   private async load(uri: vscode.Uri, key: string, doc: vscode.TextDocument | undefined): Promise<DatasetVersion> {
-    const text = doc ? doc.getText() : decodeUtf8(await vscode.workspace.fs.readFile(uri));
+    const text = doc ? doc.getText() : decodeText(await vscode.workspace.fs.readFile(uri), baseName(uri));
     return { uri, text, key, dataset: parseDataset(text, baseName(uri)) };
   }
 

@@ -8,6 +8,7 @@ import * as config from './config';
 import { baseName, DatasetDocuments } from './datasetDocuments';
 import { describeColumns } from './engine/columns';
 import { UnlearnError } from './engine/errors';
+import { withoutRows } from './engine/export';
 import { modelColumns } from './engine/settings';
 import type { AuditSettings, ParsedDataset, UnwantedRowEvidence } from './engine/types';
 import { writeFileAtomically } from './atomicWrite';
@@ -26,14 +27,6 @@ interface KeptResult {
 function wantedFileName(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
   return dot > 0 ? `${fileName.slice(0, dot)}.wanted${fileName.slice(dot)}` : `${fileName}.wanted`;
-}
-
-/** The text without the lines of the given rows; header, line endings and all other bytes kept. */
-export function withoutRows(text: string, ds: ParsedDataset, rows: Iterable<number>): string {
-  const dropped = new Set<number>();
-  for (const row of rows) for (let line = ds.lineOf(row); line <= ds.endLineOf(row); line++) dropped.add(line);
-  const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  return lines.filter((_, i) => !dropped.has(i + 1)).join('');
 }
 
 export class DatasetService implements PanelHost, vscode.Disposable {

@@ -10,6 +10,7 @@ import * as config from './config';
 import { writeFileAtomically } from './atomicWrite';
 import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
+import { decodeText } from './engine/encoding';
 import { emptyForgetList, matchForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
 
@@ -228,7 +229,7 @@ export class ForgetStore implements vscode.Disposable {
 
   private async readText(uri: vscode.Uri): Promise<string | undefined> {
     try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      return decodeText(await vscode.workspace.fs.readFile(uri), baseName(uri));
     } catch (e) {
       if (isFileNotFound(e)) return undefined;
       throw e;

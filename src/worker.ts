@@ -4,7 +4,7 @@
 // cancel, so nothing here needs to clean up after a run.
 
 import { parentPort } from 'worker_threads';
-import { decodeUtf8 } from './engine/dataset';
+import { decodeText } from './engine/encoding';
 import { UnlearnError } from './engine/errors';
 import { parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
@@ -20,7 +20,7 @@ function run(request: WorkerAuditRequest): void {
     request.forgetListText !== undefined ? parseForgetList(request.forgetListText, `${fileName}.forget.json`) : undefined;
   const outcome = auditText(
     {
-      text: decodeUtf8(request.data),
+      text: decodeText(request.data, fileName),
       fileName,
       path: fileName,
       forgetList,

@@ -7,7 +7,8 @@ import { formatNumber } from '../engine/format';
 import { parseForgetList } from '../engine/forgetList';
 import { verdict } from '../engine/verdict';
 import type { AuditResult } from '../engine/types';
-import { auditFile, auditOptions, numberFlag, readText, UsageError, type Flags } from '../cli';
+import { auditFile, auditOptions, numberFlag, UsageError, type Flags } from '../cli';
+import { readText } from '../nodeFiles';
 import { datasetOfList, DEFAULT_FORGET_PATTERN, findForgetLists } from './discover';
 import { textTable, worstExitCode } from './table';
 

@@ -4,18 +4,20 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { decodeUtf8, parseDataset } from '../engine/dataset';
+import { parseDataset } from '../engine/dataset';
+import { decodeText } from '../engine/encoding';
 import { UnlearnError } from '../engine/errors';
 import { diffForgetLists, type ForgetDiff } from '../engine/forgetDiff';
 import { forgetListFileName, parseForgetList } from '../engine/forgetList';
 import { formatNumber } from '../engine/format';
 import { verdict } from '../engine/verdict';
 import type { AuditResult } from '../engine/types';
-import { auditFile, auditOptions, diskFiles, numberFlag, UsageError, writeAtomic, type AuditFileOptions, type AuditRun, type FileSource, type Flags } from '../cli';
+import { auditFile, auditOptions, checkOutput, diskFiles, numberFlag, UsageError, type AuditFileOptions, type AuditRun, type FileSource, type Flags } from '../cli';
 import { refuseSingleDatasetFlags, summaryOf } from './auditAll';
 import { datasetOfList, DEFAULT_FORGET_PATTERN, findForgetLists, forgetListMatcher } from './discover';
 import { renderReviewMarkdown, renderReviewText } from './diffReport';
 import { GitRepo } from './git';
+import { checkWritable, writeFileAtomic } from '../nodeFiles';
 import { worstExitCode } from './table';
 
 /** One side of a review: where its files come from, and how to name it. */
@@ -167,6 +169,13 @@ export function diff(file: string, flags: Flags): number {
   if (flags.base === undefined) throw new UsageError('diff needs --base <git-ref | older forget list>');
   const limits = gateLimits(flags);
   const options = auditOptions(flags);
+  const forgetPath = options.forget ?? forgetListFileName(file);
+  if (flags.markdown) {
+    checkOutput(flags.markdown, '--markdown', [
+      { file, role: 'dataset' },
+      { file: forgetPath, role: 'forget list' },
+    ]);
+  }
   let gitRepo: GitRepo | undefined;
   const folder = dirname(resolve(file));
   const repo = () => (gitRepo ??= GitRepo.at(existsSync(folder) ? folder : '.'));
@@ -179,7 +188,7 @@ export function diff(file: string, flags: Flags): number {
     const commit = repo().commit(flags.base);
     base = { label: flags.base, source: cached(repo().files(commit, flags.base)), options };
   }
-  const review = reviewDataset(file, options.forget ?? forgetListFileName(file), base, head, limits);
+  const review = reviewDataset(file, forgetPath, base, head, limits);
   if (review.status === 'error') throw new UnlearnError(review.error!);
   if (!review.head) throw new UnlearnError(`no such file at ${head.label}`, review.dataset);
   return report({ base: base.label, head: head.label, datasets: [review], exitCode: review.exitCode }, flags);
@@ -190,6 +199,7 @@ export function diffAll(folder: string, flags: Flags): number {
   if (flags.base === undefined) throw new UsageError('diff --all needs --base <git-ref>');
   const limits = gateLimits(flags);
   const options = auditOptions(flags);
+  if (flags.markdown) checkWritable(flags.markdown);
   const pattern = flags['forget-pattern'] ?? DEFAULT_FORGET_PATTERN;
   const matches = forgetListMatcher(pattern);
   const repo = GitRepo.at(folder);
@@ -207,7 +217,7 @@ export function diffAll(folder: string, flags: Flags): number {
     try {
       const bytes = head.source.read(listFile) ?? baseSource.read(listFile)!;
       const from = head.source.read(listFile) ? head.source : baseSource;
-      dataset = datasetOfList(listFile, parseForgetList(decodeUtf8(bytes), from.name(listFile)));
+      dataset = datasetOfList(listFile, parseForgetList(decodeText(bytes, from.name(listFile)), from.name(listFile)));
     } catch (e) {
       if (!(e instanceof UnlearnError)) throw e;
       const show = relative(process.cwd(), listFile) || listFile;
@@ -223,7 +233,7 @@ export function diffAll(folder: string, flags: Flags): number {
 }
 
 function report(review: Review, flags: Flags): number {
-  if (flags.markdown) writeAtomic(flags.markdown, renderReviewMarkdown(review));
+  if (flags.markdown) writeFileAtomic(flags.markdown, renderReviewMarkdown(review));
   if (flags.json) {
     const datasets = review.datasets.map((d) => ({ ...d, base: d.base && summaryOf(d.base), head: d.head && summaryOf(d.head) }));
     process.stdout.write(JSON.stringify({ ...review, datasets }, null, 2) + '\n');

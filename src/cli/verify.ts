@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { buildReceipt, checkReceipt, parseReceipt, receiptSettings, serializeReceipt, type Receipt, type ReceiptFile } from '../engine/receipt';
-import { auditFile, readText, type AuditFileOptions, type AuditRun, type Flags } from '../cli';
+import { auditFile, type AuditFileOptions, type AuditRun, type Flags } from '../cli';
+import { readText } from '../nodeFiles';
 import { version } from '../../package.json';
 
 export const EXIT_MISMATCH = 3;

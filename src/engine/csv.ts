@@ -433,6 +433,24 @@ class CsvDataset implements ParsedDataset, NumericCells {
     return this.lastLine[rowIndex + 1];
   }
 
+  /**
+   * Derived from the cell spans, so it costs no memory per row: a record starts at its first
+   * cell, or at the quote before it, and ends after its last cell (and closing quote) plus
+   * the line break. A cell span is preceded (first cell) or followed (last cell) by a quote
+   * exactly when the cell was quoted, since an unquoted cell is bounded by a line break.
+   */
+  rowSpan(rowIndex: number): [number, number] {
+    const { text } = this;
+    const first = this.firstCell[rowIndex + 1];
+    const last = this.firstCell[rowIndex + 2] - 1;
+    let start = this.starts[first];
+    if (this.kinds[first] !== CellKind.Irregular && start > 0 && text.charCodeAt(start - 1) === QUOTE) start--;
+    let end = this.ends[last];
+    if (end < text.length && text.charCodeAt(end) === QUOTE) end++;
+    if (end < text.length) end = skipLineBreak(text, end);
+    return [start, end];
+  }
+
   cell(rowIndex: number, column: string): string | undefined {
     const index = this.columnIndex.get(column);
     return index === undefined ? undefined : this.cellAt(rowIndex, index);

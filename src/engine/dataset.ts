@@ -27,11 +27,6 @@ function looksLikeJsonl(text: string): boolean {
   return /^\uFEFF?\s*\{/.test(text);
 }
 
-/** UTF-8 bytes to text, without the BOM (malformed bytes become U+FFFD rather than failing). */
-export function decodeUtf8(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
 export function isDatasetFileName(name: string): boolean {
   return DATASET_EXTENSION.test(name);
 }

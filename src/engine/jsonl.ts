@@ -11,6 +11,7 @@ type JsonObject = Record<string, unknown>;
 export function parseJsonl(text: string): ParsedDataset {
   const rows: JsonObject[] = [];
   const lines: number[] = [];
+  const spans: number[] = [];
   const log = new ParseIssueLog();
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 0;
@@ -18,6 +19,7 @@ export function parseJsonl(text: string): ParsedDataset {
     const newline = text.indexOf('\n', pos);
     const end = newline < 0 ? text.length : newline;
     const source = text.slice(pos, end).trim(); // trim also drops the \r of CRLF
+    const lineStart = pos;
     line++;
     pos = end + 1;
     if (source === '') continue;
@@ -25,9 +27,10 @@ export function parseJsonl(text: string): ParsedDataset {
     if (value !== undefined) {
       rows.push(value);
       lines.push(line);
+      spans.push(lineStart, Math.min(pos, text.length));
     }
   }
-  return new JsonlDataset(rows, Int32Array.from(lines), log.finish());
+  return new JsonlDataset(rows, Int32Array.from(lines), Float64Array.from(spans), log.finish());
 }
 
 function parseLine(source: string, line: number, log: ParseIssueLog): JsonObject | undefined {
@@ -60,6 +63,8 @@ class JsonlDataset implements ParsedDataset {
   constructor(
     private readonly rows: JsonObject[],
     private readonly lines: Int32Array,
+    /** [start, end) of each row's line in the text, flattened. */
+    private readonly spans: Float64Array,
     readonly errors: ParseIssue[],
   ) {
     this.rowCount = rows.length;
@@ -72,6 +77,10 @@ class JsonlDataset implements ParsedDataset {
 
   endLineOf(rowIndex: number): number {
     return this.lines[rowIndex];
+  }
+
+  rowSpan(rowIndex: number): [number, number] {
+    return [this.spans[2 * rowIndex], this.spans[2 * rowIndex + 1]];
   }
 
   cell(rowIndex: number, column: string): unknown {

@@ -1,7 +1,7 @@
 // Collects the problems a parser finds, capped: a file whose every line is broken (say, a
 // trailing comma on each data row) must not turn into a million issue objects.
 
-import type { ParseIssue } from './types';
+import type { ParseIssue, ParseProblems } from './types';
 
 export const MAX_PARSE_ISSUES = 1000;
 
@@ -19,9 +19,24 @@ export class ParseIssueLog {
     this.issues.sort((a, b) => a.line - b.line);
     if (this.dropped > 0) {
       const last = this.issues[this.issues.length - 1];
-      this.issues.push({ line: last.line, message: `${this.dropped} more problems not listed` });
+      this.issues.push({ line: last.line, message: `${this.dropped} more problems not listed`, omitted: this.dropped });
       this.dropped = 0;
     }
     return this.issues;
   }
 }
+
+/** How many problems a parser found, counting the ones its capped list left out. */
+export function countParseIssues(issues: ParseIssue[]): number {
+  let count = 0;
+  for (const issue of issues) count += issue.omitted ?? 1;
+  return count;
+}
+
+/** The count and the first few problems, as an audit reports them. */
+export function summariseParseIssues(issues: ParseIssue[], listed = PARSE_ISSUES_IN_AUDIT): ParseProblems {
+  return { count: countParseIssues(issues), first: issues.filter((i) => i.omitted === undefined).slice(0, listed) };
+}
+
+/** Problems an audit lists in its text, JSON and report (all of them: `unlearn parse`). */
+export const PARSE_ISSUES_IN_AUDIT = 10;

@@ -8,6 +8,7 @@ import { describeColumns, extractXY } from './columns';
 import { parseDataset } from './dataset';
 import { UnlearnError } from './errors';
 import { matchForgetList } from './forgetList';
+import { summariseParseIssues } from './parseIssues';
 import { resolveSettings, type SettingsLayer } from './settings';
 import type {
   AuditResult,
@@ -16,6 +17,7 @@ import type {
   ForgetMatch,
   ModelSettings,
   ParsedDataset,
+  ParseProblems,
   RunControl,
   SweepPoint,
 } from './types';
@@ -36,6 +38,8 @@ export interface AuditRequest {
   /** Settings layers, lowest priority first (editor defaults, then explicit overrides). The forget list's `model` sits between them. */
   defaults?: ModelSettings;
   overrides?: SettingsLayer;
+  /** Parse problems (broken quotes, ragged rows, invalid JSON lines) make the audit fail instead of being reported. */
+  strict?: boolean;
   /** σ values for the sweep: 'default' for the standard grid around the run's σ, [] for none. */
   sweep?: number[] | 'default';
   maxPoints?: number;
@@ -59,10 +63,19 @@ function rowNumbersToIndices(rows: number[], ds: ParsedDataset, fileName: string
   });
 }
 
+/** --strict: the first problem, with its line, and how many there are. */
+function strictError(problems: ParseProblems, fileName: string): UnlearnError {
+  const first = problems.first[0];
+  const more = problems.count > 1 ? ` (and ${problems.count - 1} more; \`unlearn parse\` lists them)` : '';
+  return new UnlearnError(`${first.message}${more}; --strict makes every parse problem an error`, fileName, first.line);
+}
+
 export function auditText(request: AuditRequest, control?: RunControl): AuditOutcome {
   const { text, fileName, forgetList } = request;
   const ds = parseDataset(text, fileName);
   if (ds.rowCount === 0) throw new UnlearnError('the dataset has no data rows', fileName);
+  const parseProblems = summariseParseIssues(ds.errors);
+  if (request.strict && parseProblems.count > 0) throw strictError(parseProblems, fileName);
 
   const match = forgetList ? matchForgetList(forgetList, ds) : undefined;
   const unwanted = new Set<number>(match?.unwantedRows ?? []);
@@ -83,7 +96,7 @@ export function auditText(request: AuditRequest, control?: RunControl): AuditOut
   };
   // One pass over the data serves the audit and every σ of the sweep.
   const prepared = prepareAudit(input);
-  const result = auditPrepared(prepared, control);
+  const result: AuditResult = { ...auditPrepared(prepared, control), parseProblems };
 
   const sigmas = request.sweep === 'default' ? defaultSweepSigmas(result.model.sigma) : (request.sweep ?? []);
   const sweep = sigmas.length ? sweepPrepared(prepared, sigmas, control) : [];

@@ -123,6 +123,17 @@ export function renderReport(result: AuditResult, points?: ChartPoints, options:
   if (diagnostics.warnings.length) {
     lines.push('## Warnings', '', ...diagnostics.warnings.map((w) => `- ${inertMarkdown(w)}`), '');
   }
+  const problems = result.parseProblems;
+  if (problems && problems.count > 0) {
+    lines.push(
+      '## Parse problems',
+      '',
+      `${plural(problems.count, 'problem')} reading the file (rows not read, or read irregularly)${problems.count > problems.first.length ? `; the first ${problems.first.length}` : ''}:`,
+      '',
+      ...problems.first.map((p) => `- line ${p.line}: ${inertMarkdown(p.message)}`),
+      '',
+    );
+  }
   // A <div> line starts an HTML block, so no Markdown applies inside the SVG (its text is
   // escapeXml'd, line breaks folded, so nothing ends the block early).
   lines.push('## Chart', '', '<div>', renderChartSvg(result, points), '</div>', '');

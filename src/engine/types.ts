@@ -7,6 +7,15 @@ export type DatasetFormat = 'csv' | 'jsonl';
 export interface ParseIssue {
   line: number;
   message: string;
+  /** On the summary entry closing a capped list: how many problems it stands for. */
+  omitted?: number;
+}
+
+/** The parse problems of an audited file: rows not read, or read irregularly. */
+export interface ParseProblems {
+  count: number;
+  /** The first few, in line order. */
+  first: ParseIssue[];
 }
 
 /**
@@ -23,6 +32,11 @@ export interface ParsedDataset {
   lineOf(rowIndex: number): number;
   /** 1-based file line on which row `rowIndex` ends (same as lineOf for one-line rows). */
   endLineOf(rowIndex: number): number;
+  /**
+   * Where the row is in the parsed text: [start, end) character offsets from the start of its
+   * first line to just past the line break that ends it (the text's end for a last line without one).
+   */
+  rowSpan(rowIndex: number): [number, number];
   /** The parsed cell: a string for CSV (unquoted), any JSON value for JSONL (dot path), undefined if absent. */
   cell(rowIndex: number, column: string): unknown;
   /** The row as parsed: string[] for CSV, the object for JSONL. */
@@ -181,6 +195,8 @@ export interface AuditResult {
   };
   unwantedRows: UnwantedRowEvidence[];
   skippedRows: SkippedRow[];
+  /** Problems the parser found in the dataset (set by the pipeline; absent when an audit ran on parsed data). */
+  parseProblems?: ParseProblems;
   curve: { x: number[]; before: number[]; after: number[]; retrain: number[] };
   models: { before: PolynomialModelJson; after: PolynomialModelJson; retrain: PolynomialModelJson };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { decodeUtf8, isDatasetFileName, parseDataset } from '../../src/engine/dataset';
+import { isDatasetFileName, parseDataset } from '../../src/engine/dataset';
 
 describe('parseDataset', () => {
   it('chooses the parser by extension, case-insensitively', () => {
@@ -18,13 +18,6 @@ describe('parseDataset', () => {
     assert.equal(parseDataset('\uFEFF  {"a":1}\n', 'export.txt').format, 'jsonl');
     assert.equal(parseDataset('a;b\n1;2\n', 'export.txt').format, 'csv');
     assert.deepEqual(parseDataset('a;b\n1;2\n', 'export').columns, ['a', 'b']);
-  });
-});
-
-describe('decodeUtf8', () => {
-  it('decodes UTF-8 and strips the BOM', () => {
-    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x61, 0xc3, 0xa9]);
-    assert.equal(decodeUtf8(bytes), 'aé');
   });
 });
 

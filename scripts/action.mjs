@@ -45,7 +45,7 @@ if (error) {
   writeFileSync(markdownFile, `## Unlearn: forget-list review\n\nThe review could not run (exit code ${code}):\n\n${fenced(error)}\n`);
 }
 const markdown = readFileSync(markdownFile, 'utf8');
-if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown + '\n');
+if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, '\n' + markdown + '\n');
 if (env.GITHUB_OUTPUT) {
   let delimiter;
   do delimiter = `UNLEARN_${randomBytes(12).toString('hex')}`;

@@ -160,7 +160,8 @@ export function renderReviewMarkdown(review: Review): string {
 function markdown(review: Review, maxRows: number, details: boolean): string {
   const lines: string[] = ['## Unlearn: forget-list review', ''];
   lines.push(`Base **${md(review.base)}** → head **${md(review.head)}**.`, '');
-  lines.push(`> ${md(resultLine(review).replace(/^Result: /, ''))}`, '');
+  const result = resultLine(review).replace(/^Result: /, '');
+  lines.push(`> ${md(result[0].toUpperCase() + result.slice(1))}`, '');
   lines.push(
     '| Dataset | Entries | Added | Removed | Reason changed | Turned stale | Re-matched | Fair R² after EMSE | Distance to retraining | Result |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',

@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
 import { git, makeReviewRepo, repoRoot } from './reviewHelpers';
+
+const rendered = (markdown: string) => new MarkdownIt({ html: true, linkify: true }).render(markdown);
 
 const script = join(repoRoot, 'scripts', 'action.mjs');
 
@@ -73,7 +76,7 @@ describe('GitHub Action (scripts/action.mjs, offline)', function () {
     assert.match(r.stdout, /Unlearn diff: base origin\/main → head working tree/);
     assert.ok(r.summary.startsWith('# Earlier step\n'), 'appends to the summary');
     assert.match(r.summary, /## Unlearn: forget-list review/);
-    assert.match(r.summary, /\| data\/paper\.csv \| 30 → 31 \| 2 \| 1 \| 1 \| 1 \| 0 \|/);
+    assert.match(r.summary, /\| data\/paper\\?\.csv \| 30 → 31 \| 2 \| 1 \| 1 \| 1 \| 0 \|/);
     assert.equal(r.outputs.earlier, '1', 'appends to the outputs');
     assert.equal(r.outputs['exit-code'], '0');
     assert.equal(r.outputs['markdown-file'], join(runner, 'unlearn-review.md'));
@@ -85,7 +88,7 @@ describe('GitHub Action (scripts/action.mjs, offline)', function () {
     const failing = runAction({ UNLEARN_ARGS: '--fail-on-stale  --max-new-unwanted 5' });
     assert.equal(failing.code, 2);
     assert.equal(failing.outputs['exit-code'], '2');
-    assert.match(failing.outputs.markdown, /❌ --fail-on-stale/);
+    assert.match(rendered(failing.outputs.markdown), /❌ --fail-on-stale: 1 forget-list entry matches no row/);
     const reportOnly = runAction({ UNLEARN_ARGS: '--fail-on-stale', UNLEARN_FAIL_ON_GATE: 'false' });
     assert.equal(reportOnly.code, 0);
     assert.equal(reportOnly.outputs['exit-code'], '2');
@@ -94,7 +97,7 @@ describe('GitHub Action (scripts/action.mjs, offline)', function () {
   it('takes the base input instead of GITHUB_BASE_REF, and a folder', () => {
     const r = runAction({ GITHUB_BASE_REF: '', UNLEARN_BASE: 'HEAD', UNLEARN_PATH: 'data' });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.outputs.markdown, /no forget list or dataset changed/);
+    assert.match(rendered(r.outputs.markdown), /No forget list or dataset changed/);
   });
 
   it('says in the summary, as inert text, when the review cannot run', () => {

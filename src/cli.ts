@@ -1,6 +1,7 @@
 // `unlearn`: the engine on the command line, for CI audits of a forget list.
 // Exit codes: 0 done, 1 bad input or usage (one line on stderr, no stack trace),
-// 2 Fair R² after unlearning below --min-fair-r2.
+// 2 the verdict failed (src/engine/verdict.ts): over-forgot, worse for the wanted rows, a
+// metric not a number, or Fair R² after unlearning below --min-fair-r2.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
@@ -25,7 +26,9 @@ Audits a forget list: fits a polynomial of y on x to all rows, unlearns the unwa
 EMSE, retrains without them, and prints R² on wanted rows, Exponential R² on unwanted rows and
 Fair R² for each. Settings come from the forget list (<dataset>.forget.json) when present; flags
 override. --unwanted-rows takes 1-based data-row numbers (row 1 is the first row after the header).
-Exit codes: 0 done, 1 bad input or usage, 2 Fair R² after unlearning below --min-fair-r2.`;
+The verdict judges the unlearned model against exact retraining (see the README).
+Exit codes: 0 done, 1 bad input or usage, 2 the verdict failed: over-forgot, worse for the
+wanted rows, a metric not a number, or Fair R² after unlearning below --min-fair-r2.`;
 
 class UsageError extends Error {}
 

@@ -11,6 +11,7 @@ import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
 import { formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
+import { columnsGuessed } from './engine/settings';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
@@ -119,13 +120,13 @@ function metricTable(result: AuditResult): string {
   return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n');
 }
 
-function humanSummary(result: AuditResult, minFairR2: number | undefined): string {
+function humanSummary(result: AuditResult, minFairR2: number | undefined, guessed: boolean): string {
   const { dataset: d, model: m, after, diagnostics } = result;
   const out = [
     `Unlearn audit of ${d.path} (${d.format}): ${d.rows} rows, ${d.valid} valid, ${d.wanted} wanted, ${d.unwanted} unwanted` +
       (d.skipped ? `, ${d.skipped} skipped` : '') +
       (d.staleForgetEntries ? `, ${d.staleForgetEntries} stale forget-list entries` : ''),
-    `Model: ${m.y} on ${m.x}, degree ${m.degree}, σ ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto)' : ''}, λ ${formatSetting(m.lambda)}`,
+    `Model: ${m.y} on ${m.x}${guessed ? ' (x and y are a guess: pass --x and --y, or set them in the forget list\'s model)' : ''}, degree ${m.degree}, σ ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto)' : ''}, λ ${formatSetting(m.lambda)}`,
     '',
     metricTable(result),
     '',
@@ -142,6 +143,7 @@ function audit(file: string, flags: Flags): number {
   let forgetList: ForgetList | undefined;
   if (flags.forget !== undefined || existsSync(forgetPath)) forgetList = parseForgetList(readText(forgetPath), forgetPath);
   const minFairR2 = numberFlag(flags, 'min-fair-r2');
+  const overrides = overridesFrom(flags);
   const { result, points } = auditText({
     text: readText(file),
     fileName: file,
@@ -149,10 +151,10 @@ function audit(file: string, flags: Flags): number {
     forgetList,
     unwantedRowNumbers: flags['unwanted-rows'] ? parseRowList(flags['unwanted-rows']) : undefined,
     where: flags.where,
-    overrides: overridesFrom(flags),
+    overrides,
   });
   if (flags.report) writeAtomic(flags.report, renderReport(result, points, { minFairR2 }));
-  process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : humanSummary(result, minFairR2) + '\n');
+  process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : humanSummary(result, minFairR2, columnsGuessed(result.model, forgetList?.model, overrides)) + '\n');
   return verdict(result, minFairR2).ok ? 0 : 2;
 }
 

@@ -103,6 +103,16 @@ describe('unlearn CLI', function () {
     assert.match(r.stdout.trim().split('\n').pop()!, /^FAIL: Over-forgot 1 row: .*Warning: 100% of the unwanted rows lie within 2σ/);
   });
 
+  it('picks a date as x and never as y by default, and says the pick is a guess', () => {
+    const file = join(dir, 'co2.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${1958 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${315 + i * 0.1 + Math.sin(i)},${315 + i * 0.1}`);
+    writeFileSync(file, ['Date,CO2,adjusted CO2', ...rows].join('\n') + '\n');
+    const guessed = run('audit', file, '--unwanted-rows', '3');
+    assert.match(guessed.stdout, /^Model: adjusted CO2 on Date \(x and y are a guess: pass --x and --y/m);
+    const chosen = run('audit', file, '--unwanted-rows', '3', '--x', 'Date', '--y', 'CO2');
+    assert.match(chosen.stdout, /^Model: CO2 on Date, degree/m);
+  });
+
   it('prints an aligned table and a verdict for people', () => {
     const r = run('audit', 'samples/paper.csv');
     assert.equal(r.code, 0, r.stderr);

@@ -80,3 +80,18 @@ export function resolveSettings(columns: ColumnInfo[], ...layers: (SettingsLayer
   const optimiser = Object.fromEntries(Object.entries({ variant, maxIterations, tolerance }).filter(([, v]) => v !== undefined));
   return { x, y, degree, sigma, lambda, ...optimiser };
 }
+
+/** The model settings a result was computed with, as a forget list's `model` stores them. */
+export function modelSettingsOf(model: { x: string; y: string; degree: number; sigma: number; sigmaAuto: boolean; lambda: number }): Required<ModelSettings> {
+  return { x: model.x, y: model.y, degree: model.degree, sigma: model.sigmaAuto ? 'auto' : model.sigma, lambda: model.lambda };
+}
+
+/** Whether two sets of model settings fit the same model (fields a side leaves out count as different). */
+export function sameModelSettings(a: ModelSettings, b: ModelSettings): boolean {
+  return a.x === b.x && a.y === b.y && a.degree === b.degree && a.sigma === b.sigma && a.lambda === b.lambda;
+}
+
+/** "y on x, degree 3, σ auto, λ 1": settings as the panel and messages name them. */
+export function describeModelSettings(s: ModelSettings): string {
+  return `${s.y} on ${s.x}, degree ${s.degree}, σ ${s.sigma}, λ ${s.lambda}`;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { columnsGuessed, resolveSettings } from '../../src/engine/settings';
+import { columnsGuessed, modelSettingsOf, resolveSettings, sameModelSettings } from '../../src/engine/settings';
 import type { ColumnInfo } from '../../src/engine/types';
 
 const cols = (...spec: [string, ColumnInfo['kind']][]): ColumnInfo[] => spec.map(([name, kind]) => ({ name, kind }));
@@ -78,5 +78,17 @@ describe('resolveSettings', () => {
     assert.throws(() => resolveSettings(c, { degree: 2.5 }), /degree/);
     assert.throws(() => resolveSettings(c, { sigma: -1 }), /sigma .* got -1/);
     assert.throws(() => resolveSettings(c, { lambda: Number.NaN }), /lambda/);
+  });
+});
+
+describe('model settings of a result', () => {
+  it('reads an auto σ back as "auto" and compares all five fields', () => {
+    const model = { x: 'hp', y: 'mpg', degree: 2, sigma: 3.2, sigmaAuto: true, lambda: 1 };
+    const s = modelSettingsOf(model);
+    assert.deepEqual(s, { x: 'hp', y: 'mpg', degree: 2, sigma: 'auto', lambda: 1 });
+    assert.equal(sameModelSettings(s, { ...s }), true);
+    assert.equal(sameModelSettings(s, { ...s, degree: 3 }), false);
+    assert.equal(sameModelSettings(s, { x: 'hp', y: 'mpg' }), false, 'a list model without degree differs');
+    assert.equal(modelSettingsOf({ ...model, sigmaAuto: false }).sigma, 3.2);
   });
 });

@@ -168,8 +168,10 @@ class DatasetPanel {
       this.deps.runInputs.set(this.datasetUri.toString(), inputs);
       this.stale = false;
       this.status = 'done';
+      // The form now shows what was run (no longer a guess), with its result.
+      if (this.state) this.state = { ...this.state, settings: effective, columnsGuessed: false };
       this.updateFocus();
-      this.postResult();
+      this.postAll();
     } catch (err) {
       this.fail('Unlearning failed', err);
     }

@@ -96,7 +96,7 @@ class DatasetPanel {
     // A reopened panel shows the kept result: the form starts from the settings it was computed with.
     if (this.last) {
       this.chosenSettings = settingsOfResult(this.last.result);
-      void this.checkStale();
+      void this.checkStale().then((changed) => changed && this.postResult());
     }
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => void this.receive(m)),
@@ -198,13 +198,19 @@ class DatasetPanel {
     return `${snap.version.key}\n${snap.listText ?? ''}`;
   }
 
-  /** A shown result is stale once the dataset or its forget list differ from what its run read. */
-  private async checkStale(): Promise<void> {
+  /**
+   * A shown result is stale once the dataset or its forget list differ from what its run read.
+   * Returns whether that changed.
+   */
+  private async checkStale(): Promise<boolean> {
     const shown = this.last;
     const recorded = this.deps.runInputs.get(this.datasetUri.toString());
     const current = await this.inputs().catch(() => undefined);
-    if (shown !== this.last) return; // a newer run finished meanwhile
-    this.stale = recorded === undefined || current !== recorded;
+    if (shown !== this.last) return false; // a newer run finished meanwhile
+    const stale = recorded === undefined || current !== recorded;
+    const changed = stale !== this.stale;
+    this.stale = stale;
+    return changed;
   }
 
   /** The dataset, its marks or its forget list changed: new counts, and maybe a result that no longer matches. */

@@ -1,6 +1,7 @@
 // `unlearn`: the engine on the command line, for CI audits of a forget list.
 // Exit codes: 0 done, 1 bad input or usage (one line on stderr, no stack trace),
-// 2 a gate failed (Fair R² after unlearning below --min-fair-r2; diff's gates), 3 verify mismatch.
+// 2 a gate failed: the verdict (src/engine/verdict.ts: over-forgot, worse for the wanted rows, a
+// metric not a number, Fair R² below --min-fair-r2) or one of diff's gates; 3 verify mismatch.
 // The review commands (diff, audit --all, verify) live in src/cli/.
 
 import { basename, dirname, join, relative } from 'node:path';
@@ -13,6 +14,7 @@ import { renderReport } from './engine/report';
 import { writeJson } from './jsonOut';
 import { checkWritable, pathExists, readBytes, readText, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
 import { decodeText } from './engine/encoding';
+import { columnsGuessed } from './engine/settings';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
@@ -42,10 +44,13 @@ override. --unwanted-rows takes 1-based data-row numbers (row 1 is the first row
 Parse problems (broken quotes, ragged rows, invalid JSON lines) are reported; --strict makes them
 an error. Files must be UTF-8 or UTF-16 (with a BOM); other bytes are refused with their line.
 --report never overwrites the dataset or its forget list.
+The verdict judges the unlearned model against exact retraining (see the README).
 diff compares a forget list at --base with head (the working tree, or --head <ref>) entry by entry
 and audits both sides; --all does it for every forget list under a folder. verify re-runs the audit
 a receipt describes and checks every field.
-Exit codes: 0 done, 1 bad input or usage, 2 a gate failed (audit, diff), 3 verify found a mismatch.`;
+Exit codes: 0 done, 1 bad input or usage, 2 the verdict or a gate failed (over-forgot, worse for
+the wanted rows, a metric not a number, Fair R² below --min-fair-r2, diff's gates), 3 verify
+found a mismatch.`;
 
 export class UsageError extends Error {}
 
@@ -123,13 +128,13 @@ function metricTable(result: AuditResult): string {
   return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n');
 }
 
-function humanSummary(result: AuditResult, minFairR2: number | undefined): string {
+function humanSummary(result: AuditResult, minFairR2: number | undefined, guessed: boolean): string {
   const { dataset: d, model: m, after, diagnostics } = result;
   const out = [
     `Unlearn audit of ${d.path} (${d.format}): ${d.rows} rows, ${d.valid} valid, ${d.wanted} wanted, ${d.unwanted} unwanted` +
       (d.skipped ? `, ${d.skipped} skipped` : '') +
       (d.staleForgetEntries ? `, ${d.staleForgetEntries} stale forget-list entries` : ''),
-    `Model: ${m.y} on ${m.x}, degree ${m.degree}, σ ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto)' : ''}, λ ${formatSetting(m.lambda)}`,
+    `Model: ${m.y} on ${m.x}${guessed ? ' (x and y are a guess: pass --x and --y, or set them in the forget list\'s model)' : ''}, degree ${m.degree}, σ ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto)' : ''}, λ ${formatSetting(m.lambda)}`,
     '',
     metricTable(result),
     '',
@@ -230,7 +235,7 @@ function audit(file: string, flags: Flags): number {
   if (flags.report) writeFileAtomic(flags.report, renderReport(result, points, { minFairR2 }));
   if (flags.receipt) writeFileAtomic(flags.receipt, receiptText(run, options, flags.receipt));
   if (flags.json) writeJson(result, 'unwantedRows', result.unwantedRows, stdout, 2);
-  else stdout(humanSummary(result, minFairR2) + '\n');
+  else stdout(humanSummary(result, minFairR2, columnsGuessed(result.model, run.forgetList?.list.model, options.overrides)) + '\n');
   return verdict(result, minFairR2).ok ? 0 : 2;
 }
 

@@ -117,6 +117,16 @@ describe('unlearn audit --receipt and unlearn verify', function () {
     assert.equal(gone.code, 0, 'the list is back with the same bytes');
   });
 
+  it('never writes the receipt over the dataset or its forget list', () => {
+    const before = readFileSync(file('paper.csv'), 'utf8');
+    for (const target of ['paper.csv', 'paper.csv.forget.json']) {
+      const r = runCli(dir, 'audit', 'paper.csv', '--receipt', target);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /--receipt would overwrite the (dataset|forget list)/);
+    }
+    assert.equal(readFileSync(file('paper.csv'), 'utf8'), before);
+  });
+
   it('refuses what is not a receipt with exit code 1 and one line', () => {
     writeFileSync(file('bad.json'), '{"kind":"something else"}');
     for (const target of ['bad.json', 'paper.csv', 'missing.json']) {

@@ -154,10 +154,19 @@ export function renderReviewMarkdown(review: Review): string {
     const text = markdown(review, maxRows, true);
     if (text.length < GITHUB_COMMENT_LIMIT) return text;
   }
-  return markdown(review, 0, false); // the summary table alone
+  // The summary table alone, and for thousands of lists only as many rows of it as fit.
+  let shown = review.datasets.length;
+  for (;;) {
+    const text = markdown(review, 0, false, shown);
+    const more = review.datasets.length - shown;
+    const note = more ? `\n_…and ${more} more forget lists; \`unlearn diff --all --json\` lists all._\n` : '';
+    if (text.length + note.length < GITHUB_COMMENT_LIMIT || shown === 0) return text + note;
+    shown = Math.floor(shown * 0.8);
+  }
 }
 
-function markdown(review: Review, maxRows: number, details: boolean): string {
+/** `tableRows` limits the summary table (the result line always counts every list). */
+function markdown(review: Review, maxRows: number, details: boolean, tableRows = review.datasets.length): string {
   const lines: string[] = ['## Unlearn: forget-list review', ''];
   lines.push(`Base **${md(review.base)}** → head **${md(review.head)}**.`, '');
   const result = resultLine(review).replace(/^Result: /, '');
@@ -166,7 +175,7 @@ function markdown(review: Review, maxRows: number, details: boolean): string {
     '| Dataset | Entries | Added | Removed | Reason changed | Turned stale | Re-matched | Fair R² after EMSE | Distance to retraining | Result |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
-  for (const d of review.datasets) {
+  for (const d of review.datasets.slice(0, tableRows)) {
     const c = d.diff?.counts;
     const arrow = (f: (r: AuditResult) => number) => `${d.base ? formatNumber(f(d.base)) : '—'} → ${d.head ? formatNumber(f(d.head)) : '—'}`;
     const result = d.status === 'error' ? 'error' : d.status === 'unchanged' ? 'unchanged' : d.gates.every((g) => g.ok) ? 'pass' : '**FAIL**';

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { parseDataset } from '../../src/engine/dataset';
 import { addRows, emptyForgetList, serializeForgetList } from '../../src/engine/forgetList';
+import type { DatasetReview } from '../../src/cli/diff';
+import { GITHUB_COMMENT_LIMIT, renderReviewMarkdown } from '../../src/cli/diffReport';
 import { commitAll, git, initRepo, makeReviewRepo, repoRoot, runCli } from './reviewHelpers';
 
 function json(r: { code: number; stdout: string; stderr: string }) {
@@ -264,6 +266,17 @@ describe('unlearn diff --markdown (rendered as GitHub would)', function () {
     assert.doesNotMatch(text, /<svg/i);
     const html = render(text);
     assert.match(html, /<table>/);
+  });
+});
+
+describe('review Markdown for very many forget lists', () => {
+  it('fits thousands of lists in one comment, still counting every one in the result line', () => {
+    const datasets: DatasetReview[] = Array.from({ length: 5000 }, (_, i) => ({ dataset: `data/set-${i}.csv`, forgetList: `data/set-${i}.csv.forget.json`, status: 'unchanged', gates: [], exitCode: 0 }));
+    datasets.push({ dataset: 'z.csv', forgetList: 'z.csv.forget.json', status: 'error', error: 'z.csv: broken', gates: [], exitCode: 1 });
+    const text = renderReviewMarkdown({ base: 'main', head: 'HEAD', datasets, exitCode: 1 });
+    assert.ok(text.length < GITHUB_COMMENT_LIMIT, `${text.length}`);
+    assert.match(text, /> 1 forget list could not be reviewed \(exit code 1\)/);
+    assert.match(text, /…and \d+ more forget lists/);
   });
 });
 

@@ -171,6 +171,11 @@ export function auditOptions(flags: Flags): AuditFileOptions {
   };
 }
 
+/** A path as messages and tables show it: relative to the current folder. */
+export function displayPath(file: string): string {
+  return relative(process.cwd(), file) || file;
+}
+
 /** A file source: the disk, or a git commit (`unlearn diff`). `read` gives undefined for a missing file. */
 export interface FileSource {
   read(file: string): Uint8Array | undefined;
@@ -202,7 +207,7 @@ export function auditFile(file: string, options: AuditFileOptions, source: FileS
   const outcome = auditText({
     text: decodeText(bytes, source.name(file)),
     fileName: source.name(file),
-    path: relative(process.cwd(), file) || file,
+    path: displayPath(file),
     forgetList: forgetList?.list,
     unwantedRowNumbers: options.unwantedRowNumbers,
     where: options.where,

@@ -1,13 +1,12 @@
 // `unlearn audit --all [folder]`: every forget list under a folder audited, one summary table,
 // the worst exit code. A list that cannot be read is reported and the others still run.
 
-import { relative } from 'node:path';
 import { UnlearnError } from '../engine/errors';
 import { formatNumber } from '../engine/format';
 import { parseForgetList } from '../engine/forgetList';
 import { verdict } from '../engine/verdict';
 import type { AuditResult } from '../engine/types';
-import { auditFile, auditOptions, numberFlag, UsageError, type Flags } from '../cli';
+import { auditFile, auditOptions, displayPath as show, numberFlag, UsageError, type Flags } from '../cli';
 import { readText } from '../nodeFiles';
 import { datasetOfList, DEFAULT_FORGET_PATTERN, findForgetLists } from './discover';
 import { textTable, worstExitCode } from './table';
@@ -35,7 +34,6 @@ export function auditAll(folder: string, flags: Flags): number {
   const options = auditOptions(flags);
   const lists = findForgetLists(folder, pattern);
   if (lists.length === 0) throw new UnlearnError(`no forget lists (${pattern}) found under this folder`, folder);
-  const show = (file: string) => relative(process.cwd(), file) || file;
 
   const audits: ListAudit[] = lists.map((listFile) => {
     try {

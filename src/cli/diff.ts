@@ -3,7 +3,7 @@
 // forget list under a folder. Base and head come from git (`git show`) or from plain files.
 
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseDataset } from '../engine/dataset';
 import { decodeText } from '../engine/encoding';
 import { UnlearnError } from '../engine/errors';
@@ -12,7 +12,7 @@ import { forgetListFileName, parseForgetList } from '../engine/forgetList';
 import { formatNumber } from '../engine/format';
 import { verdict } from '../engine/verdict';
 import type { AuditResult } from '../engine/types';
-import { auditFile, auditOptions, checkOutput, diskFiles, numberFlag, UsageError, type AuditFileOptions, type AuditRun, type FileSource, type Flags } from '../cli';
+import { auditFile, auditOptions, checkOutput, diskFiles, displayPath as show, numberFlag, UsageError, type AuditFileOptions, type AuditRun, type FileSource, type Flags } from '../cli';
 import { refuseSingleDatasetFlags, summaryOf } from './auditAll';
 import { datasetOfList, DEFAULT_FORGET_PATTERN, findForgetLists, forgetListMatcher } from './discover';
 import { renderReviewMarkdown, renderReviewText } from './diffReport';
@@ -117,7 +117,6 @@ export function judge(head: AuditResult, diff: ForgetDiff, limits: GateLimits): 
 
 /** Reviews one dataset's forget list between two sides. */
 export function reviewDataset(file: string, forgetList: string, base: ReviewSide, head: ReviewSide, limits: GateLimits): DatasetReview {
-  const show = (f: string) => relative(process.cwd(), f) || f;
   const review: DatasetReview = { dataset: show(file), forgetList: show(forgetList), status: 'changed', gates: [], exitCode: 0 };
   try {
     const [b, h] = [auditSide(file, base), auditSide(file, head)];
@@ -220,11 +219,9 @@ export function diffAll(folder: string, flags: Flags): number {
       dataset = datasetOfList(listFile, parseForgetList(decodeText(bytes, from.name(listFile)), from.name(listFile)));
     } catch (e) {
       if (!(e instanceof UnlearnError)) throw e;
-      const show = relative(process.cwd(), listFile) || listFile;
-      return { dataset: show, forgetList: show, status: 'error', error: e.describe(), gates: [], exitCode: 1 };
+      return { dataset: show(listFile), forgetList: show(listFile), status: 'error', error: e.describe(), gates: [], exitCode: 1 };
     }
     if (sameBytes([listFile, dataset], baseSource, head.source)) {
-      const show = (f: string) => relative(process.cwd(), f) || f;
       return { dataset: show(dataset), forgetList: show(listFile), status: 'unchanged', gates: [], exitCode: 0 };
     }
     return reviewDataset(dataset, listFile, b, h, limits);

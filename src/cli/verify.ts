@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { buildReceipt, checkReceipt, parseReceipt, receiptSettings, serializeReceipt, type Receipt, type ReceiptFile } from '../engine/receipt';
-import { auditFile, type AuditFileOptions, type AuditRun, type Flags } from '../cli';
+import { auditFile, displayPath as show, type AuditFileOptions, type AuditRun, type Flags } from '../cli';
 import { readText } from '../nodeFiles';
 import { version } from '../../package.json';
 
@@ -52,7 +52,6 @@ export function verify(receiptPath: string, flags: Flags): number {
   const actual = buildRunReceipt(run, options, receiptPath);
   const mismatches = checkReceipt(expected, actual);
   const code = mismatches.length === 0 ? 0 : EXIT_MISMATCH;
-  const show = (file: string) => relative(process.cwd(), file) || file;
 
   if (flags.json) {
     process.stdout.write(JSON.stringify({ receipt: show(receiptPath), dataset: show(datasetPath), match: code === 0, mismatches }, null, 2) + '\n');

@@ -7,6 +7,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnlearnError } from '../engine/errors';
 import type { FileSource } from '../cli';
 
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
+
 /** Datasets can be large: allow git to hand over up to 2 GiB. */
 const MAX_BUFFER = 2 ** 31;
 
@@ -57,11 +59,17 @@ export class GitRepo {
       read: (file) => {
         const path = this.treePath(file);
         if (!this.exists(commit, path)) return undefined;
+        let bytes: Buffer;
         try {
-          return git(['show', `${commit}:${path}`], this.root);
+          bytes = git(['show', `${commit}:${path}`], this.root);
         } catch (e) {
           throw new UnlearnError(`git show failed: ${gitMessage(e)}`, `${label}:${path}`);
         }
+        // `git show` gives what is committed; for Git LFS that is a pointer, not the data.
+        if (bytes.subarray(0, LFS_POINTER.length).toString() === LFS_POINTER) {
+          throw new UnlearnError('is a Git LFS pointer in this commit, not the data: unlearn diff reads committed bytes and cannot fetch LFS objects', `${label}:${path}`);
+        }
+        return bytes;
       },
       name: (file) => `${label}:${this.treePath(file)}`,
     };

@@ -163,6 +163,21 @@ describe('unlearn diff (real git repositories)', function () {
     }
   });
 
+  it('refuses a dataset committed as a Git LFS pointer, saying so', () => {
+    const work = mkdtempSync(join(tmpdir(), 'unlearn-diff-lfs-'));
+    try {
+      initRepo(work);
+      writeFileSync(join(work, 'a.csv'), 'version https://git-lfs.github.com/spec/v1\noid sha256:' + '0'.repeat(64) + '\nsize 12345\n');
+      commitAll(work, 'pointer');
+      copyFileSync(join(repoRoot, 'samples', 'paper.csv'), join(work, 'a.csv'));
+      const r = runCli(work, 'diff', 'a.csv', '--base', 'HEAD');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /HEAD:a\.csv: is a Git LFS pointer in this commit, not the data/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('diff --all reviews every forget list under a folder, skips unchanged ones and exits with the worst code', () => {
     const out = json(runCli(dir, 'diff', '--all', '--base', 'HEAD~1', '--json'));
     assert.deepEqual(out.datasets.map((d: any) => [d.dataset, d.status]), [['data/paper.csv', 'changed'], ['data/sensors.jsonl', 'unchanged']]);

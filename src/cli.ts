@@ -33,7 +33,7 @@ const USAGE = `Usage:
                [--markdown <out.md>] [--min-fair-r2 <v>] [--max-distance-to-retrain <d>]
                [--max-new-unwanted <n>] [--fail-on-stale]
   unlearn diff --all [<folder>] --base <git-ref> [options as above]
-  unlearn verify <receipt.json> [--dataset <path>] [--json]
+  unlearn verify <receipt.json> [--dataset <path>] [--forget <path>] [--json]
   unlearn parse <dataset> [--json]
   unlearn --help | --version
 

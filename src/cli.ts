@@ -9,14 +9,15 @@ import { parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
+import { auditStream } from './engine/streamAudit';
 import { describeEmseStart, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { writeJson } from './jsonOut';
-import { checkWritable, pathExists, readBytes, readText, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
+import { checkWritable, pathExists, readBytes, readText, readTextInPieces, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
 import { decodeText } from './engine/encoding';
 import { columnsGuessed } from './engine/settings';
 import { verdict } from './engine/verdict';
-import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
+import type { AuditResult, ChartPoints, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
 import type { AuditOutcome } from './engine/pipeline';
 import type { SettingsLayer } from './engine/settings';
@@ -235,12 +236,37 @@ function audit(file: string, flags: Flags): number {
   if (flags.receipt) checkOutput(flags.receipt, '--receipt', inputs);
   const minFairR2 = numberFlag(flags, 'min-fair-r2');
   const options = auditOptions(flags);
-  const run = auditFile(file, options);
-  const { result, points } = run.outcome;
+  let result: AuditResult;
+  let points: ChartPoints;
+  let listModel: ModelSettings | undefined;
+  if (flags.receipt) {
+    // A receipt names the bytes audited: each file is read once, hashed and audited from memory.
+    const run = auditFile(file, options);
+    ({ result, points } = run.outcome);
+    listModel = run.forgetList?.list.model;
+    writeFileAtomic(flags.receipt, receiptText(run, options, flags.receipt));
+  } else {
+    let forgetList: ForgetList | undefined;
+    // A dangling symbolic link exists (lstat) and fails to read: an error, never "no forget list".
+    if (flags.forget !== undefined || pathExists(forgetPath)) forgetList = parseForgetList(readText(forgetPath), forgetPath);
+    // Read in pieces, twice for large files: memory stays flat however big the file is.
+    ({ result, points } = auditStream(
+      {
+        fileName: file,
+        path: displayPath(file),
+        forgetList,
+        unwantedRowNumbers: options.unwantedRowNumbers,
+        where: options.where,
+        strict: options.strict,
+        overrides: options.overrides,
+      },
+      readTextInPieces(file),
+    ));
+    listModel = forgetList?.model;
+  }
   if (flags.report) writeFileAtomic(flags.report, renderReport(result, points, { minFairR2 }));
-  if (flags.receipt) writeFileAtomic(flags.receipt, receiptText(run, options, flags.receipt));
   if (flags.json) writeJson(result, 'unwantedRows', result.unwantedRows, stdout, 2);
-  else stdout(humanSummary(result, minFairR2, columnsGuessed(result.model, run.forgetList?.list.model, options.overrides)) + '\n');
+  else stdout(humanSummary(result, minFairR2, columnsGuessed(result.model, listModel, options.overrides)) + '\n');
   return verdict(result, minFairR2).ok ? 0 : 2;
 }
 

@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UnlearnError } from './engine/errors';
-import { decodeText, LineBreakCounter } from './engine/encoding';
+import { decodeText, LineBreakCounter, TextStreamDecoder } from './engine/encoding';
 import { isTempFileOf, tempFileName } from './tempFiles';
 
 type Errno = NodeJS.ErrnoException;
@@ -92,12 +92,13 @@ export function openRegularFile(file: string): { fd: number; size: number } {
   return { fd, size: stats.size };
 }
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 /** Calls back with the file's bytes in chunks (one buffer, reused: copy what must be kept). */
-export function readChunks(file: string, onChunk: (bytes: Uint8Array) => void): void {
+export function readChunks(file: string, onChunk: (bytes: Uint8Array) => void, onOpen?: (stats: Stats) => void): void {
   const { fd } = openRegularFile(file);
   try {
+    onOpen?.(fstatSync(fd));
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {
       const n = readSync(fd, buffer, 0, CHUNK_BYTES, null);
@@ -129,6 +130,29 @@ export function readBytes(file: string): Buffer {
 /** A regular file's text (UTF-8 or UTF-16 by BOM; invalid bytes are refused with the line). */
 export function readText(file: string): string {
   return decodeText(readBytes(file), file);
+}
+
+/**
+ * A reader of the file's text in pieces (UTF-8 or UTF-16, as readText), for the streaming
+ * audit. Each call reads the file again and refuses a file that changed since the first.
+ */
+export function readTextInPieces(file: string): (onText: (text: string) => void) => void {
+  let version: string | undefined;
+  return (onText) => {
+    const decoder = new TextStreamDecoder(file, (offset) => lineAtByte(file, offset));
+    readChunks(file, (bytes) => {
+      const text = decoder.push(bytes);
+      if (text) onText(text);
+    }, (stats) => {
+      const seen = `${stats.size}:${stats.mtimeMs}:${stats.ino}`;
+      if (version !== undefined && seen !== version) {
+        throw new UnlearnError('changed while it was being audited: run the audit again', file);
+      }
+      version = seen;
+    });
+    const rest = decoder.end();
+    if (rest) onText(rest);
+  };
 }
 
 /** The 1-based line of a byte offset, counted by reading the file again (only for error messages). */

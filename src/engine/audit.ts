@@ -91,7 +91,7 @@ function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function checkSettings(settings: AuditSettings): void {
+export function checkSettings(settings: AuditSettings): void {
   checkDegree(settings.degree);
   const { sigma, lambda, variant, maxIterations, tolerance } = settings;
   if (sigma !== 'auto' && !(Number.isFinite(sigma) && sigma > 0)) {
@@ -175,6 +175,26 @@ export function prepareAudit(input: AuditInput): PreparedAudit {
   const yScale = magnitudeScale(xy.ys);
   const yShift = scaledMean(xy.ys, yScale);
   const pass = splitPass(xy.xs, xy.ys, scaling, settings.degree, mask, yShift, yScale);
+  return preparePass(input, { scaling, yScale, yShift, pass, ignoredUnwanted: ignored });
+}
+
+/** What one data pass yields (prepareAudit's, or one accumulated from a file read in chunks). */
+export interface PassResult {
+  scaling: Scaling;
+  yScale: number;
+  yShift: number;
+  pass: SplitPass;
+  ignoredUnwanted: number;
+}
+
+/**
+ * prepareAudit after its data pass: the checks and the fits. A streaming caller (the CLI
+ * reading a file in chunks) accumulates the pass itself with SplitAccumulator, after
+ * checkSettings, and gives as input.xy only the unwanted valid rows, which
+ * pass.unwantedPositions then index (the wanted rows live on in the Gram matrix alone).
+ */
+export function preparePass(input: AuditInput, { scaling, yScale, yShift, pass, ignoredUnwanted }: PassResult): PreparedAudit {
+  const { settings } = input;
   const { wanted, wantedRange } = pass;
   if (wanted.n === 0) {
     throw new UnlearnError('every valid row is unwanted: there are no wanted rows left to fit a curve to');
@@ -200,7 +220,7 @@ export function prepareAudit(input: AuditInput): PreparedAudit {
     thetaRetrain,
     sigma,
     sigmaAuto: settings.sigma === 'auto',
-    ignoredUnwanted: ignored,
+    ignoredUnwanted,
     warnings,
   };
 }
@@ -346,7 +366,7 @@ export function auditPrepared(prepared: PreparedAudit, control?: RunControl): Au
       path: input.path,
       format: input.format,
       rows: input.rows,
-      valid: xy.xs.length,
+      valid: pass.wanted.n + nU,
       skipped: xy.skippedCount,
       wanted: pass.wanted.n,
       unwanted: nU,
@@ -447,9 +467,15 @@ function checkFinite(result: AuditResult, prepared: PreparedAudit): void {
 
 function whyNotFinite(value: number, prepared: PreparedAudit): string {
   const { xMin, xMax } = prepared.scaling;
-  const range = `x spans ${xMin.toPrecision(3)} to ${xMax.toPrecision(3)} and |y| reaches ${maxAbs(prepared.input.xy.ys).toPrecision(3)}`;
+  const range = `x spans ${xMin.toPrecision(3)} to ${xMax.toPrecision(3)} and |y| reaches ${maxAbsY(prepared).toPrecision(3)}`;
   const what = Number.isNaN(value) ? 'it is undefined for these values' : 'it exceeds the largest double-precision number (about 1.8e308)';
   return `${what} (${range}, σ = ${(prepared.sigma * prepared.yScale).toPrecision(3)}); rescale x or y (other units), set σ, or remove the extreme rows`;
+}
+
+/** max |y| over the valid rows: the wanted ones from their range, the unwanted ones from xy (all of xy, or only they when streamed). */
+function maxAbsY(prepared: PreparedAudit): number {
+  const { yMin, yMax } = prepared.pass.wantedRange;
+  return Math.max(maxAbs(prepared.input.xy.ys), ...[yMin, yMax].filter(Number.isFinite).map(Math.abs));
 }
 
 function maxAbs(values: ArrayLike<number>): number {

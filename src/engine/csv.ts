@@ -11,6 +11,12 @@ import type { ParsedDataset, ParseIssue } from './types';
 export interface CsvOptions {
   /** One character; sniffed from the first lines (`,`, `;` or tab) when absent. */
   delimiter?: string;
+  /**
+   * The text is a piece of a longer file: stop before the first record whose reading would
+   * depend on text past the end (a quote not closed yet, a last line without its line break,
+   * a CR that may be half a CRLF). `consumedOf` then tells where the next piece must start.
+   */
+  partial?: boolean;
 }
 
 const QUOTE = 34;
@@ -31,11 +37,30 @@ const enum CellKind {
   Irregular = 2,
 }
 
+/** The delimiter parseCsv would use for this text: sniffed as described at sniffDelimiter. */
+export function sniffCsvDelimiter(text: string): string {
+  return String.fromCharCode(sniffDelimiter(text, text.charCodeAt(0) === BOM ? 1 : 0));
+}
+
 export function parseCsv(text: string, options: CsvOptions = {}): ParsedDataset {
   const start = text.charCodeAt(0) === BOM ? 1 : 0;
   const delimiter = options.delimiter === undefined ? sniffDelimiter(text, start) : delimiterCode(options.delimiter);
-  const table = scanRecords(text, start, delimiter);
+  const table = scanRecords(text, start, delimiter, options.partial === true);
   return new CsvDataset(text, table);
+}
+
+/**
+ * Where the header record ends: the offset just past its line break and the number of lines
+ * up to there (so text.slice(0, end) put before a later piece of the file reads as the same
+ * header). Undefined for a text without a header.
+ */
+export function headerEndOf(ds: ParsedDataset): { end: number; lines: number } | undefined {
+  return ds instanceof CsvDataset ? ds.headerEnd() : undefined;
+}
+
+/** With `partial`: the offset where reading stopped (the text's length when it read everything). */
+export function consumedOf(ds: ParsedDataset): number {
+  return ds instanceof CsvDataset ? ds.consumed : 0;
 }
 
 function delimiterCode(delimiter: string): number {
@@ -160,16 +185,18 @@ interface RecordTable {
   cells: CellSpans;
   records: RecordSpans;
   log: ParseIssueLog;
+  endLine: number;
+  consumed: number;
 }
 
-function scanRecords(text: string, start: number, delimiter: number): RecordTable {
-  const scanner = new RecordScanner(text, start, delimiter);
+function scanRecords(text: string, start: number, delimiter: number, partial: boolean): RecordTable {
+  const scanner = new RecordScanner(text, start, delimiter, partial);
   scanner.run();
   // Sentinel record: the cells of record r end at firstCell[r + 1], also for the last one.
   const { cells, records } = scanner;
   records.push(cells.length, scanner.line, scanner.line);
   records.length--;
-  return { cells, records, log: scanner.log };
+  return { cells, records, log: scanner.log, endLine: scanner.line, consumed: scanner.consumed };
 }
 
 /**
@@ -193,11 +220,16 @@ class RecordScanner {
   /** Set by closingQuote: the field contains `""` to collapse. */
   private closedAfterDoubledQuote = false;
 
+  /** Where reading stopped (partial mode), else the text's length. */
+  consumed: number;
+
   constructor(
     private readonly text: string,
     start: number,
     private readonly delimiter: number,
+    private readonly partial = false,
   ) {
+    this.consumed = text.length;
     this.n = text.length;
     this.pos = start;
     this.delimiterChar = String.fromCharCode(delimiter);
@@ -216,6 +248,10 @@ class RecordScanner {
       if (this.nextLF < pos) this.nextLF = this.find('\n', pos);
       if (this.nextCR < pos) this.nextCR = this.find('\r', pos);
       const lineEnd = Math.min(this.nextLF, this.nextCR);
+      if (this.partial && this.unsureEnd(lineEnd)) {
+        this.stop(pos);
+        return;
+      }
       if (pos === lineEnd || (isBlank(text.charCodeAt(pos), this.delimiter) && isBlankLineAt(text, pos, this.delimiter))) {
         this.pos = lineEnd < n ? skipLineBreak(text, lineEnd) : n;
         this.line++;
@@ -223,7 +259,20 @@ class RecordScanner {
       }
       if (this.nextQuote < pos) this.nextQuote = this.find('"', pos);
       if (this.nextQuote < lineEnd) {
-        if (!this.quotedRecord()) continue; // dropped: already moved to the next line
+        const firstCell = cells.length;
+        const issues = this.log.mark();
+        const line = this.line;
+        const kept = this.quotedRecord();
+        if (this.partial && (this.needsMore || (kept ? this.unsureEnd(this.pos) : this.pos >= this.n))) {
+          // Undo the record: it is read again, whole, with the next piece.
+          if (kept) records.length--;
+          cells.length = firstCell;
+          this.log.rollback(issues);
+          this.line = line;
+          this.stop(pos);
+          return;
+        }
+        if (!kept) continue; // dropped: already moved to the next line
       } else {
         const firstCell = cells.length;
         let cellStart = pos;
@@ -242,6 +291,19 @@ class RecordScanner {
         this.line++;
       }
     }
+  }
+
+  /** Partial mode: set when a quoted field's reading reached the end of the text. */
+  private needsMore = false;
+
+  /** A line break at `at` that the rest of the file could change: none (at the end) or a CR that may be half a CRLF. */
+  private unsureEnd(at: number): boolean {
+    return at >= this.n || (at === this.n - 1 && this.text.charCodeAt(at) === CR);
+  }
+
+  private stop(pos: number): void {
+    this.consumed = pos;
+    this.pos = this.n;
   }
 
   /** Offset of the next `char` at or after `from`, or the text length when there is none. */
@@ -264,6 +326,10 @@ class RecordScanner {
       if (text.charCodeAt(pos) === QUOTE) {
         const open = pos;
         const close = this.closingQuote(open);
+        if (this.partial && (close < 0 || close + 1 >= this.n)) {
+          this.needsMore = true;
+          return false;
+        }
         const after = close >= 0 ? this.at(close + 1) : END;
         const clean = after === delimiter || after === LF || after === CR || after === END;
         const breaks = close >= 0 ? countLineBreaks(text, open, close) : 0;
@@ -273,6 +339,9 @@ class RecordScanner {
           this.log.add(this.line, 'unterminated quoted field');
           cells.length = firstCell;
           this.pos = skipLine(text, open);
+          // The search for a closing quote ran ahead; quotes on the next lines must be seen again.
+          this.nextQuote = -1;
+          this.nextDelimiter = -1;
           this.line++;
           return false;
         }
@@ -395,6 +464,8 @@ class CsvDataset implements ParsedDataset, NumericCells {
   readonly columns: string[];
   readonly rowCount: number;
   readonly errors: ParseIssue[];
+  readonly endLine: number;
+  readonly consumed: number;
   private readonly columnIndex = new Map<string, number>();
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
@@ -406,7 +477,7 @@ class CsvDataset implements ParsedDataset, NumericCells {
 
   constructor(
     private readonly text: string,
-    { cells, records, log }: RecordTable,
+    { cells, records, log, endLine, consumed }: RecordTable,
   ) {
     this.starts = cells.starts;
     this.ends = cells.ends;
@@ -423,6 +494,8 @@ class CsvDataset implements ParsedDataset, NumericCells {
       if (count !== this.columns.length) log.add(this.lineOf(r), `row has ${count} cells, header has ${this.columns.length}`);
     }
     this.errors = log.finish();
+    this.endLine = endLine;
+    this.consumed = consumed;
   }
 
   lineOf(rowIndex: number): number {
@@ -440,9 +513,18 @@ class CsvDataset implements ParsedDataset, NumericCells {
    * exactly when the cell was quoted, since an unquoted cell is bounded by a line break.
    */
   rowSpan(rowIndex: number): [number, number] {
+    return this.recordSpan(rowIndex + 1);
+  }
+
+  headerEnd(): { end: number; lines: number } | undefined {
+    if (this.firstCell.length < 2 || this.rowCount < 0 || this.columns.length === 0) return undefined;
+    return { end: this.recordSpan(0)[1], lines: this.lastLine[0] };
+  }
+
+  private recordSpan(record: number): [number, number] {
     const { text } = this;
-    const first = this.firstCell[rowIndex + 1];
-    const last = this.firstCell[rowIndex + 2] - 1;
+    const first = this.firstCell[record];
+    const last = this.firstCell[record + 1] - 1;
     let start = this.starts[first];
     if (this.kinds[first] !== CellKind.Irregular && start > 0 && text.charCodeAt(start - 1) === QUOTE) start--;
     let end = this.ends[last];
@@ -525,6 +607,7 @@ function closingQuoteIndex(raw: string): number {
   let i = 1;
   for (;;) {
     const q = raw.indexOf('"', i);
+    if (q < 0) return raw.length; // never for a cell the scanner marked irregular; a bound all the same
     if (raw.charCodeAt(q + 1) !== QUOTE) return q;
     i = q + 2;
   }

@@ -2,24 +2,22 @@
 
 import { parseCsv } from './csv';
 import { parseJsonl } from './jsonl';
-import type { ParsedDataset } from './types';
+import type { DatasetFormat, ParsedDataset } from './types';
 
 const DATASET_EXTENSION = /\.(csv|tsv|jsonl|ndjson)$/i;
 
 /** By extension: .csv, .tsv (tab), .jsonl/.ndjson; any other name is sniffed from its first character. */
 export function parseDataset(text: string, fileName: string): ParsedDataset {
+  if (datasetFormatOf(fileName, text) === 'jsonl') return parseJsonl(text);
+  return /\.tsv$/i.test(fileName) ? parseCsv(text, { delimiter: '\t' }) : parseCsv(text);
+}
+
+/** The format parseDataset reads a file as, from its name and (without a known extension) its start. */
+export function datasetFormatOf(fileName: string, head: string): DatasetFormat {
   const extension = DATASET_EXTENSION.exec(fileName)?.[1].toLowerCase();
-  switch (extension) {
-    case 'csv':
-      return parseCsv(text);
-    case 'tsv':
-      return parseCsv(text, { delimiter: '\t' });
-    case 'jsonl':
-    case 'ndjson':
-      return parseJsonl(text);
-    default:
-      return looksLikeJsonl(text) ? parseJsonl(text) : parseCsv(text);
-  }
+  if (extension === 'jsonl' || extension === 'ndjson') return 'jsonl';
+  if (extension === 'csv' || extension === 'tsv') return 'csv';
+  return looksLikeJsonl(head) ? 'jsonl' : 'csv';
 }
 
 /** JSON Lines start with `{` (after a BOM and blank space); a CSV header practically never does. */

@@ -48,7 +48,7 @@ export class TextStreamDecoder {
     if (!this.decoder) {
       const head = this.head ? concat(this.head, chunk) : chunk;
       if (head.length < 4) {
-        this.head = head;
+        this.head = Uint8Array.from(head); // the caller may reuse its buffer
         return '';
       }
       this.head = undefined;

@@ -6,6 +6,7 @@
 import type { ParsedDataset } from './types';
 
 export function withoutRows(text: string, ds: ParsedDataset, rows: Iterable<number>): string {
+  if (!ds.rowSpan) throw new Error('withoutRows needs a dataset from parseCsv or parseJsonl (with row spans)');
   const sorted = [...new Set(rows)].filter((r) => r >= 0 && r < ds.rowCount).sort((a, b) => a - b);
   const pieces: string[] = [];
   let pos = 0;

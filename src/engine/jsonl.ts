@@ -30,7 +30,7 @@ export function parseJsonl(text: string): ParsedDataset {
       spans.push(lineStart, Math.min(pos, text.length));
     }
   }
-  return new JsonlDataset(rows, Int32Array.from(lines), Float64Array.from(spans), log.finish());
+  return new JsonlDataset(rows, Int32Array.from(lines), Float64Array.from(spans), log.finish(), line);
 }
 
 function parseLine(source: string, line: number, log: ParseIssueLog): JsonObject | undefined {
@@ -66,6 +66,7 @@ class JsonlDataset implements ParsedDataset {
     /** [start, end) of each row's line in the text, flattened. */
     private readonly spans: Float64Array,
     readonly errors: ParseIssue[],
+    readonly endLine: number,
   ) {
     this.rowCount = rows.length;
     this.columns = leafPaths(rows);

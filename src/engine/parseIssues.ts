@@ -1,6 +1,7 @@
 // Collects the problems a parser finds, capped: a file whose every line is broken (say, a
 // trailing comma on each data row) must not turn into a million issue objects.
 
+import { UnlearnError } from './errors';
 import type { ParseIssue, ParseProblems } from './types';
 
 export const MAX_PARSE_ISSUES = 1000;
@@ -12,6 +13,16 @@ export class ParseIssueLog {
   add(line: number, message: string): void {
     if (this.issues.length < MAX_PARSE_ISSUES) this.issues.push({ line, message });
     else this.dropped++;
+  }
+
+  /** A point to roll back to (a record read again later). */
+  mark(): [number, number] {
+    return [this.issues.length, this.dropped];
+  }
+
+  rollback([length, dropped]: [number, number]): void {
+    this.issues.length = length;
+    this.dropped = dropped;
   }
 
   /** The issues in line order, ending with a count of the ones left out. */
@@ -40,3 +51,10 @@ export function summariseParseIssues(issues: ParseIssue[], listed = PARSE_ISSUES
 
 /** Problems an audit lists in its text, JSON and report (all of them: `unlearn parse`). */
 export const PARSE_ISSUES_IN_AUDIT = 10;
+
+/** --strict: the first problem, with its line, and how many there are. */
+export function strictParseError(problems: ParseProblems, fileName: string): UnlearnError {
+  const first = problems.first[0];
+  const more = problems.count > 1 ? ` (and ${problems.count - 1} more; \`unlearn parse\` lists them)` : '';
+  return new UnlearnError(`${first.message}${more}; --strict makes every parse problem an error`, fileName, first.line);
+}

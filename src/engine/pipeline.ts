@@ -8,7 +8,7 @@ import { describeColumns, extractXY } from './columns';
 import { parseDataset } from './dataset';
 import { UnlearnError } from './errors';
 import { matchForgetList } from './forgetList';
-import { summariseParseIssues } from './parseIssues';
+import { strictParseError, summariseParseIssues } from './parseIssues';
 import { resolveSettings, type SettingsLayer } from './settings';
 import type {
   AuditResult,
@@ -17,7 +17,6 @@ import type {
   ForgetMatch,
   ModelSettings,
   ParsedDataset,
-  ParseProblems,
   RunControl,
   SweepPoint,
 } from './types';
@@ -54,20 +53,13 @@ export interface AuditOutcome {
 }
 
 /** Turns 1-based data-row numbers into rowIndex values, refusing rows that do not exist. */
-function rowNumbersToIndices(rows: number[], ds: ParsedDataset, fileName: string): number[] {
+export function rowNumbersToIndices(rows: number[], rowCount: number, fileName: string): number[] {
   return rows.map((row) => {
-    if (!Number.isInteger(row) || row < 1 || row > ds.rowCount) {
-      throw new UnlearnError(`row ${row} does not exist: the dataset has ${ds.rowCount} data rows`, fileName);
+    if (!Number.isInteger(row) || row < 1 || row > rowCount) {
+      throw new UnlearnError(`row ${row} does not exist: the dataset has ${rowCount} data rows`, fileName);
     }
     return row - 1;
   });
-}
-
-/** --strict: the first problem, with its line, and how many there are. */
-function strictError(problems: ParseProblems, fileName: string): UnlearnError {
-  const first = problems.first[0];
-  const more = problems.count > 1 ? ` (and ${problems.count - 1} more; \`unlearn parse\` lists them)` : '';
-  return new UnlearnError(`${first.message}${more}; --strict makes every parse problem an error`, fileName, first.line);
 }
 
 export function auditText(request: AuditRequest, control?: RunControl): AuditOutcome {
@@ -75,11 +67,11 @@ export function auditText(request: AuditRequest, control?: RunControl): AuditOut
   const ds = parseDataset(text, fileName);
   if (ds.rowCount === 0) throw new UnlearnError('the dataset has no data rows', fileName);
   const parseProblems = summariseParseIssues(ds.errors);
-  if (request.strict && parseProblems.count > 0) throw strictError(parseProblems, fileName);
+  if (request.strict && parseProblems.count > 0) throw strictParseError(parseProblems, fileName);
 
   const match = forgetList ? matchForgetList(forgetList, ds) : undefined;
   const unwanted = new Set<number>(match?.unwantedRows ?? []);
-  for (const i of rowNumbersToIndices(request.unwantedRowNumbers ?? [], ds, fileName)) unwanted.add(i);
+  for (const i of rowNumbersToIndices(request.unwantedRowNumbers ?? [], ds.rowCount, fileName)) unwanted.add(i);
   if (request.where) for (const i of selectRowsWhere(ds, request.where)) unwanted.add(i);
 
   const settings = resolveSettings(describeColumns(ds), request.defaults, forgetList?.model, request.overrides);

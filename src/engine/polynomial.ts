@@ -177,63 +177,128 @@ export function splitPass(
   yShift = 0,
   yScale = 1,
 ): SplitPass {
-  const size = degree + 1;
-  const top = 2 * degree;
   let nU = 0;
   if (unwanted) for (let k = 0; k < unwanted.length; k++) nU += unwanted[k] !== 0 ? 1 : 0;
-  const unwantedDesign = new Float64Array(nU * size);
-  const unwantedY = new Float64Array(nU);
-  const unwantedPositions = new Int32Array(nU);
-  const moments = new Float64Array(top + 1);
-  const b = new Float64Array(size);
-  const { k: xk, offset: xOffset, span } = zMapOf(scaling);
-  const yFactor = 1 / yScale; // exact: yScale is a power of two
-  // Scalars stay in locals (registers) in the hot loop; T_m is carried as (t0, t1), not stored.
-  let c = 0;
-  let sumY = 0;
-  let wxMin = Infinity;
-  let wxMax = -Infinity;
-  let wyMin = Infinity;
-  let wyMax = -Infinity;
-  let u = 0;
-  for (let k = 0; k < xs.length; k++) {
-    const x = xs[k];
-    const z = ((x * xk - xOffset) / span) * 2 - 1;
-    const y = ys[k] * yFactor - yShift;
-    if (unwanted !== undefined && unwanted[k] !== 0) {
-      chebyshevInto(z, degree, unwantedDesign, u * size);
-      unwantedY[u] = y;
-      unwantedPositions[u] = k;
-      u++;
-      continue;
-    }
-    let t0 = 1;
-    let t1 = z;
-    moments[0] += 1;
-    moments[1] += z;
-    b[0] += y;
-    b[1] += z * y;
-    for (let m = 2; m <= top; m++) {
-      const t = 2 * z * t1 - t0;
-      moments[m] += t;
-      if (m <= degree) b[m] += t * y;
-      t0 = t1;
-      t1 = t;
-    }
-    c += y * y;
-    sumY += y;
-    if (x < wxMin) wxMin = x;
-    if (x > wxMax) wxMax = x;
-    if (ys[k] < wyMin) wyMin = ys[k];
-    if (ys[k] > wyMax) wyMax = ys[k];
+  const accumulator = new SplitAccumulator(scaling, degree, yShift, yScale, nU);
+  accumulator.add(xs, ys, unwanted);
+  return accumulator.finish();
+}
+
+/**
+ * splitPass over rows that arrive in blocks (a file read in chunks, so the rows are never all
+ * in memory): add() each block in data order, then finish(). Positions count on across
+ * blocks. The result equals splitPass over the concatenated blocks.
+ */
+export class SplitAccumulator {
+  private readonly size: number;
+  private readonly moments: Float64Array;
+  private readonly b: Float64Array;
+  private readonly zMap: ZMap;
+  private c = 0;
+  private sumY = 0;
+  private wxMin = Infinity;
+  private wxMax = -Infinity;
+  private wyMin = Infinity;
+  private wyMax = -Infinity;
+  private unwantedDesign: Float64Array;
+  private unwantedY: Float64Array;
+  private unwantedPositions: Int32Array;
+  private u = 0;
+  private rows = 0;
+
+  constructor(
+    scaling: Scaling,
+    private readonly degree: number,
+    private readonly yShift = 0,
+    private readonly yScale = 1,
+    /** Expected unwanted rows (storage grows beyond it). */
+    capacity = 0,
+  ) {
+    this.size = degree + 1;
+    this.moments = new Float64Array(2 * degree + 1);
+    this.b = new Float64Array(this.size);
+    this.zMap = zMapOf(scaling);
+    this.unwantedDesign = new Float64Array(capacity * this.size);
+    this.unwantedY = new Float64Array(capacity);
+    this.unwantedPositions = new Int32Array(capacity);
   }
-  const G = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < size; j++) G[i * size + j] = (moments[i + j] + moments[Math.abs(i - j)]) / 2;
+
+  add(xs: ArrayLike<number>, ys: ArrayLike<number>, unwanted?: Uint8Array): void {
+    const { degree, size, moments, b } = this;
+    const top = 2 * degree;
+    const { k: xk, offset: xOffset, span } = this.zMap;
+    const yFactor = 1 / this.yScale; // exact: yScale is a power of two
+    const yShift = this.yShift;
+    // Scalars stay in locals (registers) in the hot loop; T_m is carried as (t0, t1), not stored.
+    let { c, sumY, wxMin, wxMax, wyMin, wyMax, u } = this;
+    for (let k = 0; k < xs.length; k++) {
+      const x = xs[k];
+      const z = ((x * xk - xOffset) / span) * 2 - 1;
+      const y = ys[k] * yFactor - yShift;
+      if (unwanted !== undefined && unwanted[k] !== 0) {
+        if (u === this.unwantedY.length) this.grow();
+        chebyshevInto(z, degree, this.unwantedDesign, u * size);
+        this.unwantedY[u] = y;
+        this.unwantedPositions[u] = this.rows + k;
+        u++;
+        continue;
+      }
+      let t0 = 1;
+      let t1 = z;
+      moments[0] += 1;
+      moments[1] += z;
+      b[0] += y;
+      b[1] += z * y;
+      for (let m = 2; m <= top; m++) {
+        const t = 2 * z * t1 - t0;
+        moments[m] += t;
+        if (m <= degree) b[m] += t * y;
+        t0 = t1;
+        t1 = t;
+      }
+      c += y * y;
+      sumY += y;
+      if (x < wxMin) wxMin = x;
+      if (x > wxMax) wxMax = x;
+      if (ys[k] < wyMin) wyMin = ys[k];
+      if (ys[k] > wyMax) wyMax = ys[k];
+    }
+    this.c = c;
+    this.sumY = sumY;
+    [this.wxMin, this.wxMax, this.wyMin, this.wyMax] = [wxMin, wxMax, wyMin, wyMax];
+    this.u = u;
+    this.rows += xs.length;
   }
-  const wanted: Gram = { size, G, b, c, sumY, n: xs.length - u };
-  const wantedRange = { xMin: wxMin, xMax: wxMax, yMin: wyMin, yMax: wyMax };
-  return { wanted, unwantedDesign, unwantedY, unwantedPositions, wantedRange };
+
+  finish(): SplitPass {
+    const { size, moments, u } = this;
+    const G = new Float64Array(size * size);
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j < size; j++) G[i * size + j] = (moments[i + j] + moments[Math.abs(i - j)]) / 2;
+    }
+    const wanted: Gram = { size, G, b: this.b, c: this.c, sumY: this.sumY, n: this.rows - u };
+    const wantedRange = { xMin: this.wxMin, xMax: this.wxMax, yMin: this.wyMin, yMax: this.wyMax };
+    return {
+      wanted,
+      unwantedDesign: this.unwantedDesign.length === u * size ? this.unwantedDesign : this.unwantedDesign.slice(0, u * size),
+      unwantedY: this.unwantedY.length === u ? this.unwantedY : this.unwantedY.slice(0, u),
+      unwantedPositions: this.unwantedPositions.length === u ? this.unwantedPositions : this.unwantedPositions.slice(0, u),
+      wantedRange,
+    };
+  }
+
+  private grow(): void {
+    const capacity = Math.max(16, this.unwantedY.length * 2);
+    const design = new Float64Array(capacity * this.size);
+    design.set(this.unwantedDesign);
+    const ys = new Float64Array(capacity);
+    ys.set(this.unwantedY);
+    const positions = new Int32Array(capacity);
+    positions.set(this.unwantedPositions);
+    this.unwantedDesign = design;
+    this.unwantedY = ys;
+    this.unwantedPositions = positions;
+  }
 }
 
 /** The Gram accumulation of rows already held as a design block (n × size, row-major). */

@@ -35,8 +35,11 @@ export interface ParsedDataset {
   /**
    * Where the row is in the parsed text: [start, end) character offsets from the start of its
    * first line to just past the line break that ends it (the text's end for a last line without one).
+   * Both parsers have it; optional so that a hand-made dataset (tests) need not.
    */
-  rowSpan(rowIndex: number): [number, number];
+  rowSpan?(rowIndex: number): [number, number];
+  /** 1 + the number of line breaks in the parsed text (both parsers know it; used to number the lines of a file read in pieces). */
+  endLine?: number;
   /** The parsed cell: a string for CSV (unquoted), any JSON value for JSONL (dot path), undefined if absent. */
   cell(rowIndex: number, column: string): unknown;
   /** The row as parsed: string[] for CSV, the object for JSONL. */

@@ -42,6 +42,16 @@ describe('unlearn audit --receipt and unlearn verify', function () {
     assert.equal(Number(rc.metrics.after.fairR2), audit.after.fairR2);
   });
 
+  it('an audit with --receipt gives the same results, bit for bit, as the streamed audit without it', () => {
+    for (const dataset of ['paper.csv', 'sensors.jsonl']) {
+      const plain = runCli(dir, 'audit', dataset, '--json');
+      assert.equal(plain.code, 0, plain.stderr);
+      const streamed = JSON.parse(plain.stdout);
+      const { audit } = receipt(dataset);
+      for (const key of ['models', 'before', 'after', 'retrain', 'diagnostics', 'unwantedRows']) assert.deepEqual(audit[key], streamed[key], `${dataset} ${key}`);
+    }
+  });
+
   it('verify re-runs the audit and reports a match with exit code 0', () => {
     receipt('paper.csv');
     const r = runCli(dir, 'verify', 'receipt.json');

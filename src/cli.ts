@@ -12,7 +12,7 @@ import { auditText } from './engine/pipeline';
 import { formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { columnsGuessed } from './engine/settings';
-import { verdict } from './engine/verdict';
+import { verdict, type Verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
 
@@ -120,7 +120,7 @@ function metricTable(result: AuditResult): string {
   return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n');
 }
 
-function humanSummary(result: AuditResult, minFairR2: number | undefined, guessed: boolean): string {
+function humanSummary(result: AuditResult, judged: Verdict, guessed: boolean): string {
   const { dataset: d, model: m, after, diagnostics } = result;
   const out = [
     `Unlearn audit of ${d.path} (${d.format}): ${d.rows} rows, ${d.valid} valid, ${d.wanted} wanted, ${d.unwanted} unwanted` +
@@ -134,7 +134,7 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined, guesse
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);
-  out.push('', verdict(result, minFairR2).text);
+  out.push('', judged.text);
   return out.join('\n');
 }
 
@@ -154,8 +154,14 @@ function audit(file: string, flags: Flags): number {
     overrides,
   });
   if (flags.report) writeAtomic(flags.report, renderReport(result, points, { minFairR2 }));
-  process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : humanSummary(result, minFairR2, columnsGuessed(result.model, forgetList?.model, overrides)) + '\n');
-  return verdict(result, minFairR2).ok ? 0 : 2;
+  const judged = verdict(result, minFairR2);
+  const { kind, ok, text } = judged;
+  process.stdout.write(
+    flags.json
+      ? JSON.stringify({ ...result, verdict: { kind, ok, text } }, null, 2) + '\n'
+      : humanSummary(result, judged, columnsGuessed(result.model, forgetList?.model, overrides)) + '\n',
+  );
+  return ok ? 0 : 2;
 }
 
 function parse(file: string, flags: Flags): number {

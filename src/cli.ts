@@ -16,7 +16,7 @@ import { writeJson } from './jsonOut';
 import { checkWritable, pathExists, readBytes, readText, readTextInPieces, refuseOverwritingInputs, writeFileAtomic } from './nodeFiles';
 import { decodeText } from './engine/encoding';
 import { columnsGuessed } from './engine/settings';
-import { verdict } from './engine/verdict';
+import { verdict, type Verdict } from './engine/verdict';
 import type { AuditResult, ChartPoints, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
 import type { AuditOutcome } from './engine/pipeline';
@@ -129,7 +129,7 @@ function metricTable(result: AuditResult): string {
   return cells.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n');
 }
 
-function humanSummary(result: AuditResult, minFairR2: number | undefined, guessed: boolean): string {
+function humanSummary(result: AuditResult, judged: Verdict, guessed: boolean): string {
   const { dataset: d, model: m, after, diagnostics } = result;
   const out = [
     `Unlearn audit of ${d.path} (${d.format}): ${d.rows} rows, ${d.valid} valid, ${d.wanted} wanted, ${d.unwanted} unwanted` +
@@ -149,7 +149,7 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined, guesse
     for (const p of problems.first) out.push(`  ${d.path}:${p.line}: ${p.message}`);
   }
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);
-  out.push('', verdict(result, minFairR2).text);
+  out.push('', judged.text);
   return out.join('\n');
 }
 
@@ -265,9 +265,11 @@ function audit(file: string, flags: Flags): number {
     listModel = forgetList?.model;
   }
   if (flags.report) writeFileAtomic(flags.report, renderReport(result, points, { minFairR2 }));
-  if (flags.json) writeJson(result, 'unwantedRows', result.unwantedRows, stdout, 2);
-  else stdout(humanSummary(result, minFairR2, columnsGuessed(result.model, listModel, options.overrides)) + '\n');
-  return verdict(result, minFairR2).ok ? 0 : 2;
+  const judged = verdict(result, minFairR2);
+  const { kind, ok, text } = judged;
+  if (flags.json) writeJson({ ...result, verdict: { kind, ok, text } }, 'unwantedRows', result.unwantedRows, stdout, 2);
+  else stdout(humanSummary(result, judged, columnsGuessed(result.model, listModel, options.overrides)) + '\n');
+  return ok ? 0 : 2;
 }
 
 function parse(file: string, flags: Flags): number {

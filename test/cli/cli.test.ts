@@ -62,6 +62,8 @@ describe('unlearn CLI', function () {
     assert.equal(out.unwantedRows.length, 30);
     for (const k of ['row', 'line', 'recallBefore', 'recallAfter', 'recallRetrain']) assert.ok(k in out.unwantedRows[0], k);
     for (const k of ['x', 'before', 'after', 'retrain']) assert.equal(out.curve[k].length, 200, k);
+    assert.deepEqual([out.verdict.kind, out.verdict.ok], ['matches', true]);
+    assert.match(out.verdict.text, /^Unlearned 30 rows as exact retraining would/);
   });
 
   it('marks the same rows by --where, by --unwanted-rows and by the forget list', () => {

@@ -115,6 +115,15 @@ async function checkPanel(ctx: E2EContext): Promise<void> {
   assert.equal(await summary.getAttribute('data-tone'), 'good');
   assert.match((await frame.locator('[data-testid="verdict"]').textContent()) ?? '', /Matches exact retraining/);
 
+  // The result keeps its own settings: editing the form says the next run will differ, live.
+  const differ = frame.locator('[data-testid="settings-differ"]');
+  assert.equal(await differ.isHidden(), true, 'no banner while the form matches the result');
+  await frame.locator('#degree input').fill('2');
+  await differ.waitFor({ state: 'visible', timeout: 5_000 });
+  assert.match((await differ.textContent()) ?? '', /result below is for y on x, degree 3.*next run will use y on x, degree 2/);
+  await frame.locator('#degree input').fill('3');
+  await differ.waitFor({ state: 'hidden', timeout: 5_000 });
+
   const fairBefore = await numberAttr(frame, '[data-testid="fair-r2"] .before');
   const fairAfter = await numberAttr(frame, '[data-testid="fair-r2"] .after');
   assert.ok(fairAfter > fairBefore, `Fair R² after (${fairAfter}) > before (${fairBefore})`);

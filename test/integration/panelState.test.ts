@@ -34,7 +34,7 @@ async function openPanel(uri: vscode.Uri): Promise<PanelSnapshot> {
   return waitFor('the panel to load the dataset', async () => {
     const snap = await snapshot(uri);
     return snap?.state ? snap : undefined;
-  }, 20_000);
+  }, 30_000);
 }
 
 async function closePanel(uri: vscode.Uri): Promise<void> {
@@ -76,9 +76,9 @@ describe('Panel state between features', () => {
       vscode.window.activeTextEditor?.document.uri.toString() === forgetUriOf(paper).toString() ? true : undefined,
     );
 
-    // A fresh panel takes focus again; "Open Dataset" then goes back to the dataset.
-    await closePanel(paper);
-    await openPanel(paper);
+    // "Open Panel" takes focus back to the open panel; "Open Dataset" then goes back to the dataset.
+    await vscode.commands.executeCommand('unlearn.openPanel', paper);
+    await waitFor('the panel to have focus again', () => (panelTab(paper)?.group.isActive && panelTab(paper)?.isActive ? true : undefined));
     assert.equal(vscode.window.activeTextEditor, undefined);
     await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
     await vscode.commands.executeCommand('unlearn.openDataset');

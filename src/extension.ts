@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     context.subscriptions.push(...registerTestHooks(decorations, runner, service, statusBar));
   }
-  registerPanel(context, service, log);
+  registerPanel(context, service, store, log);
 
   for (const doc of vscode.workspace.textDocuments) if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
   store.discover().catch((e) => log.warn(`Could not look for forget lists: ${e instanceof Error ? e.message : String(e)}`));

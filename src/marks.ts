@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import * as config from './config';
+import { panelFocus } from './panelFocus';
 import { baseName, isDatasetUri, rowsInLines } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
 import { addRows, matchForgetList, removeEntries, removeRows } from './engine/forgetList';
@@ -117,7 +118,7 @@ export class MarkCommands implements vscode.Disposable {
   }
 
   private target(uri: string | vscode.Uri | undefined): vscode.Uri {
-    const target = toUri(uri) ?? vscode.window.activeTextEditor?.document.uri;
+    const target = toUri(uri) ?? vscode.window.activeTextEditor?.document.uri ?? panelFocus.datasetUri;
     if (!target || !isDatasetUri(target)) {
       throw new UnlearnError('Open a CSV, TSV or JSONL dataset first.');
     }

@@ -39,19 +39,31 @@ export async function copyModel(result: AuditResult): Promise<void> {
 }
 
 /**
- * Shows the dataset with the row's line selected: in the editor already showing it if
- * there is one, otherwise in the first column, or beside the panel if the panel is in the first.
+ * The column to show the dataset in: the editor already showing it if there is one, otherwise
+ * the first column, or beside the panel if the panel is in the first.
  */
-export async function revealLine(datasetUri: vscode.Uri, line: number, panelColumn?: vscode.ViewColumn): Promise<void> {
+function datasetColumn(datasetUri: vscode.Uri, panelColumn?: vscode.ViewColumn): { visible?: vscode.TextEditor; viewColumn: vscode.ViewColumn } {
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === datasetUri.toString());
+  const viewColumn = visible?.viewColumn ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One);
+  return { visible, viewColumn };
+}
+
+/** Shows the dataset with the row's line selected (see datasetColumn for where). */
+export async function revealLine(datasetUri: vscode.Uri, line: number, panelColumn?: vscode.ViewColumn): Promise<void> {
+  const { visible, viewColumn } = datasetColumn(datasetUri, panelColumn);
   const document = visible?.document ?? (await vscode.workspace.openTextDocument(datasetUri));
   const index = Math.min(line, document.lineCount) - 1;
   const range = document.lineAt(index).range;
   const editor = await vscode.window.showTextDocument(document, {
-    viewColumn:
-      visible?.viewColumn ?? (panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One),
+    viewColumn,
     selection: new vscode.Selection(range.start, range.end),
     preserveFocus: false,
   });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/** Shows the dataset (see datasetColumn for where) and gives it focus. */
+export async function showDataset(datasetUri: vscode.Uri, panelColumn?: vscode.ViewColumn): Promise<void> {
+  const { visible, viewColumn } = datasetColumn(datasetUri, panelColumn);
+  await vscode.window.showTextDocument(visible?.document ?? (await vscode.workspace.openTextDocument(datasetUri)), { viewColumn, preview: false });
 }

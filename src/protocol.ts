@@ -63,6 +63,8 @@ export interface PanelState {
   settings: AuditSettings;
   unwantedCount: number;
   rowCount: number;
+  /** x and y are the default pick's guess (no forget-list model, no run yet): the panel says so. */
+  columnsGuessed?: boolean;
 }
 
 export type ToWebview =

@@ -1,9 +1,10 @@
-// "N unwanted of M rows" for the dataset in the active editor; hidden elsewhere.
-// A click opens the panel.
+// "N unwanted of M rows" for the dataset in the active editor, or of the Unlearn panel
+// that has focus; hidden elsewhere. A click opens the panel.
 
 import * as vscode from 'vscode';
 import { baseName, isDatasetUri } from './datasetDocuments';
 import type { ForgetStore } from './forgetStore';
+import { panelFocus } from './panelFocus';
 
 export class MarkStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('unlearn.marks', vscode.StatusBarAlignment.Right, 100);
@@ -16,8 +17,9 @@ export class MarkStatusBar implements vscode.Disposable {
     this.item.command = 'unlearn.openPanel';
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
+      panelFocus.onDidChange(() => void this.refresh()),
       store.onDidChange((uri) => {
-        if (uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) void this.refresh();
+        if (uri.toString() === this.datasetUri()?.toString()) void this.refresh();
       }),
     );
     void this.refresh();
@@ -32,10 +34,16 @@ export class MarkStatusBar implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables).dispose();
   }
 
+  /** The active editor's dataset, else the focused panel's. */
+  private datasetUri(): vscode.Uri | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    return uri && isDatasetUri(uri) ? uri : panelFocus.datasetUri;
+  }
+
   private async refresh(): Promise<void> {
     const generation = ++this.generation;
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const snap = uri && isDatasetUri(uri) ? await this.store.snapshot(uri).catch(() => undefined) : undefined;
+    const uri = this.datasetUri();
+    const snap = uri ? await this.store.snapshot(uri).catch(() => undefined) : undefined;
     if (generation !== this.generation) return; // the active editor changed meanwhile
     if (!snap) {
       this.visible = false;

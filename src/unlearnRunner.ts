@@ -1,6 +1,7 @@
 // Hosts the unlearning worker. A fresh worker per run, so a crash or a cancel can never
-// poison the next run; a cancellable progress notification; every message checked with
-// isFromWorker; any failure becomes one clear error for the caller and a log line.
+// poison the next run; a cancellable progress notification for runs that take a while;
+// every message checked with isFromWorker; any failure becomes one clear error for the
+// caller and a log line.
 
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -15,8 +16,15 @@ interface ActiveRun {
   stop: () => void;
 }
 
+/**
+ * The notification opens only for runs still going after this long. VS Code keeps a progress
+ * notification up for at least 800 ms after it opens, so one opened for a quick run would
+ * outlive the result the panel already shows (the panel has its own progress and Cancel).
+ */
+export const NOTIFY_AFTER_MS = 1_000;
+
 function progressText(p: WorkerProgress): string {
-  return `iteration ${p.iteration}, objective ${p.objective.toPrecision(6)}`;
+  return `EMSE iteration ${p.iteration}, objective ${p.objective.toPrecision(6)}`;
 }
 
 export class UnlearnRunner implements vscode.Disposable {
@@ -35,30 +43,42 @@ export class UnlearnRunner implements vscode.Disposable {
   }
 
   /**
-   * Runs one audit in a new worker under a cancellable notification. Resolves undefined when
+   * Runs one audit in a new worker; a cancellable notification shows its latest iteration once
+   * it has run NOTIFY_AFTER_MS, and closes as the result arrives. Resolves undefined when
    * cancelled; rejects with an Error (an UnlearnError naming file and line for data problems)
    * whose message is fit to show. A run already in progress is cancelled first.
    */
   run(job: AuditJob, title: string, onProgress: (p: WorkerProgress) => void): Promise<WorkerResult | undefined> {
     this.cancel();
     const id = this.nextId++;
-    return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-        this.host(id, job, (p) => {
-          progress.report({ message: progressText(p) });
-          onProgress(p);
-        }, token),
-      ),
-    );
+    let latest: WorkerProgress | undefined;
+    let report: ((p: WorkerProgress) => void) | undefined;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        token.onCancellationRequested(() => {
+          if (this.active?.id === id) this.active.stop();
+        });
+        report = (p) => progress.report({ message: progressText(p) });
+        if (latest) report(latest);
+        return done;
+      });
+    }, NOTIFY_AFTER_MS);
+    const outcome = this.host(id, job, (p) => {
+      latest = p;
+      report?.(p);
+      onProgress(p);
+    });
+    // Settled (result, error or cancel): the notification goes with it, or never opens.
+    return outcome.finally(() => {
+      clearTimeout(timer);
+      finished();
+    });
   }
 
   /** Runs one request in a new worker; settles once, terminating the worker whatever happened. */
-  private host(
-    id: number,
-    job: AuditJob,
-    onProgress: (p: WorkerProgress) => void,
-    token: vscode.CancellationToken,
-  ): Promise<WorkerResult | undefined> {
+  private host(id: number, job: AuditJob, onProgress: (p: WorkerProgress) => void): Promise<WorkerResult | undefined> {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const script = this.scriptOverride ?? path.join(this.extensionPath, 'dist', 'worker.js');
@@ -83,7 +103,6 @@ export class UnlearnRunner implements vscode.Disposable {
           resolve(undefined);
         });
       this.active = { id, stop: cancel };
-      token.onCancellationRequested(cancel);
 
       worker.on('message', (message: unknown) => {
         if (!isFromWorker(message) || message.id !== id) {

@@ -37,6 +37,12 @@ export class Controls {
   private readonly cancelButton = el('vscode-button', { icon: 'debug-stop', secondary: true, id: 'cancel', hidden: true }, 'Cancel') as VscodeButton;
   private readonly progress = el('span', { class: 'progress', role: 'status', 'aria-live': 'polite' });
   private readonly problem = el('p', { class: 'problem', role: 'alert' });
+  private readonly guess = el(
+    'p',
+    { class: 'guess', role: 'note', 'data-testid': 'columns-guessed', hidden: true },
+    el('span', { class: 'codicon codicon-question', 'aria-hidden': 'true' }),
+    ' x and y are a guess: nothing says which columns this model is about yet. Check them before you run; the run saves them in the forget list.',
+  );
   /** The settings last shown, so fields the form does not edit (variant, iteration cap) survive. */
   private base?: AuditSettings;
 
@@ -44,6 +50,7 @@ export class Controls {
     this.element = el(
       'section',
       { class: 'controls card', 'aria-label': 'Model settings' },
+      this.guess,
       el(
         'div',
         { class: 'fields' },
@@ -70,9 +77,16 @@ export class Controls {
     }
   }
 
-  /** Shows the columns and settings; a column the dataset no longer has falls back to the first. */
-  show(columns: ColumnInfo[], settings: AuditSettings): void {
+  /**
+   * Shows the columns and settings; a column the dataset no longer has falls back to the first.
+   * `guessed`: x and y are the default pick's guess, so the pickers get the attention (and focus).
+   */
+  show(columns: ColumnInfo[], settings: AuditSettings, guessed = false): void {
     this.base = settings;
+    const wasGuessed = this.element.classList.contains('guessed');
+    this.element.classList.toggle('guessed', guessed);
+    this.guess.hidden = !guessed;
+    if (guessed && !wasGuessed) queueMicrotask(() => this.x.focus());
     const names = columns.map((c) => c.name);
     const x = names.includes(settings.x) ? settings.x : (names[0] ?? '');
     const y = names.includes(settings.y) ? settings.y : (names[1] ?? names[0] ?? '');

@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { VscodeButton } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import { describeModelSettings, modelSettingsOf, sameModelSettings } from '../src/engine/settings';
 import { isToWebview, type ToWebview } from '../src/protocol';
 import { CurveChart } from './chart';
 import { Controls } from './controls';
@@ -27,6 +28,7 @@ const controls = new Controls({
   },
   cancel: () => post({ type: 'cancel' }),
   edit: (settings) => {
+    renderSettingsBanner();
     if (!settings) return;
     view.settings = settings;
     saveState(view);
@@ -51,6 +53,7 @@ const staleBanner = el(
   el('span', { class: 'codicon codicon-history', 'aria-hidden': 'true' }),
   'These results may be out of date: the dataset or its forget list changed, or the window was reloaded, since this run. Run again to refresh them.',
 );
+const settingsBanner = el('div', { class: 'banner settings', role: 'status', 'data-testid': 'settings-differ', hidden: true });
 const emptyState = el('section', { class: 'empty card' });
 const summarySlot = el('div', {});
 const warningsSlot = el('div', {});
@@ -81,6 +84,7 @@ replaceChildren(
   controls.element,
   errorBanner,
   staleBanner,
+  settingsBanner,
   emptyState,
   results,
 );
@@ -107,6 +111,21 @@ function renderStatus(): void {
   errorBanner.hidden = !view.error;
   errorBanner.textContent = view.error ?? '';
   staleBanner.hidden = !view.shown?.stale;
+}
+
+/** A result is always shown with its own settings: say so when the form would run others. */
+function renderSettingsBanner(): void {
+  const shown = view.shown?.result.model;
+  const next = controls.read();
+  const differ = shown !== undefined && typeof next !== 'string' && !sameModelSettings(modelSettingsOf(shown), next);
+  settingsBanner.hidden = !differ;
+  if (differ) {
+    replaceChildren(
+      settingsBanner,
+      el('span', { class: 'codicon codicon-info', 'aria-hidden': 'true' }),
+      ` The result below is for ${describeModelSettings(modelSettingsOf(shown))}. The next run will use ${describeModelSettings(next)}.`,
+    );
+  }
 }
 
 function renderResult(): void {
@@ -144,7 +163,7 @@ function apply(message: ToWebview): void {
       // Keep the user's own edits while they still fit the dataset's columns.
       const names = state.columns.map((c) => c.name);
       const mine = view.settings && names.includes(view.settings.x) && names.includes(view.settings.y) ? view.settings : undefined;
-      controls.show(state.columns, mine ?? state.settings);
+      controls.show(state.columns, mine ?? state.settings, !mine && state.columnsGuessed === true);
       // Until the host re-sends its result, what is shown may predate this state.
       if (view.shown) view.shown.stale = true;
       renderHeader();
@@ -176,6 +195,7 @@ function apply(message: ToWebview): void {
       break;
   }
   renderStatus();
+  if (message.type === 'init' || message.type === 'result') renderSettingsBanner();
   // Progress arrives many times a second; the saved state needs only the outcome.
   if (message.type !== 'progress') saveState(view);
 }
@@ -195,4 +215,5 @@ renderHeader();
 if (view.panel && view.settings) controls.show(view.panel.columns, view.settings);
 renderStatus();
 renderResult();
+renderSettingsBanner();
 post({ type: 'ready' });

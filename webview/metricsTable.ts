@@ -2,6 +2,7 @@
 // before / after EMSE / retrain in one table, and the engine's warnings in plain words.
 
 import type { AuditResult, MetricSet } from '../src/engine/types';
+import { verdict } from '../src/engine/verdict';
 import { el, formatDelta, formatMetric, formatValue } from './dom';
 
 interface MetricRow {
@@ -21,13 +22,26 @@ const METRICS: MetricRow[] = [
   { label: 'MSE wanted', help: 'mean squared error on the rows that stay', value: (m) => m.mseWanted, format: formatValue, higherIsBetter: false },
 ];
 
-/** The headline: Fair R² before → after, with retraining as the yardstick. */
+/**
+ * The headline: the verdict in words and colour (the rule of src/engine/verdict.ts, judged
+ * against exact retraining), with the overlap warning when it applies, then Fair R² before →
+ * after with retraining's beside it. Colour never says more than the words.
+ */
 export function renderSummary(result: AuditResult): HTMLElement {
   const { before, after, retrain } = result;
   const delta = after.fairR2 - before.fairR2;
+  const v = verdict(result);
+  const icon = v.tone === 'good' ? 'pass' : v.tone === 'bad' ? 'error' : 'info';
   return el(
     'section',
-    { class: 'summary card', 'aria-label': 'Fair R² summary' },
+    { class: `summary card tone-${v.tone}`, 'aria-label': 'Verdict', 'data-verdict': v.kind, 'data-tone': v.tone },
+    el(
+      'div',
+      { class: 'verdict', role: 'status', 'data-testid': 'verdict' },
+      el('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }),
+      el('strong', { class: 'verdict-headline' }, v.headline),
+      v.overlap ? el('span', { class: 'verdict-overlap', 'data-testid': 'verdict-overlap' }, el('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), v.overlap) : null,
+    ),
     el(
       'div',
       { class: 'headline' },
@@ -38,18 +52,18 @@ export function renderSummary(result: AuditResult): HTMLElement {
         el('span', { class: 'before', 'data-value': before.fairR2 }, formatMetric(before.fairR2)),
         el('span', { class: 'arrow', 'aria-label': 'to' }, '→'),
         el('span', { class: 'after', 'data-value': after.fairR2 }, formatMetric(after.fairR2)),
-        el('span', { class: `delta ${delta >= 0 ? 'up' : 'down'}` }, formatDelta(delta)),
+        el('span', { class: 'delta' }, formatDelta(delta)),
       ),
-      el('span', { class: 'headline-note' }, `retraining on wanted rows only: ${formatMetric(retrain.fairR2)}`),
+      el('span', { class: 'headline-note' }, `exact retraining on wanted rows only: ${formatMetric(retrain.fairR2)}`),
     ),
     el(
       'ul',
       { class: 'facts' },
-      el('li', {}, `R² wanted ${formatMetric(before.r2Wanted)} → ${formatMetric(after.r2Wanted)}`),
+      el('li', {}, `R² wanted ${formatMetric(before.r2Wanted)} → ${formatMetric(after.r2Wanted)} (retraining ${formatMetric(retrain.r2Wanted)})`),
+      el('li', {}, `distance to exact retraining ${formatValue(result.diagnostics.distanceToRetrain)}`),
       el('li', {}, `${result.dataset.unwanted} unwanted of ${result.dataset.valid} valid rows`),
-      el('li', {}, `σ = ${formatValue(result.model.sigma)}${result.model.sigmaAuto ? ' (auto)' : ''}, λ = ${formatValue(result.model.lambda)}, degree ${result.model.degree}`),
+      el('li', { 'data-testid': 'result-settings' }, `${result.model.y} on ${result.model.x}, degree ${result.model.degree}, σ = ${formatValue(result.model.sigma)}${result.model.sigmaAuto ? ' (auto)' : ''}, λ = ${formatValue(result.model.lambda)}`),
       el('li', {}, `${after.iterations} iterations, ${after.converged ? 'converged' : 'not converged (iteration cap)'}`),
-      el('li', {}, `distance to retrain ${formatValue(result.diagnostics.distanceToRetrain)}`),
     ),
   );
 }

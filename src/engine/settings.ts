@@ -12,13 +12,37 @@ export function modelColumns(columns: ColumnInfo[]): ColumnInfo[] {
   return columns.filter((c) => c.kind === 'numeric' || c.kind === 'date');
 }
 
-/** Columns named x and y when they exist, else the last usable column as y and the one before it as x. */
-function defaultXY(columns: ColumnInfo[]): { x?: string; y?: string } {
-  const usable = modelColumns(columns).map((c) => c.name);
-  const y = usable.includes('y') ? 'y' : usable[usable.length - 1];
-  const rest = usable.filter((c) => c !== y);
-  const x = rest.includes('x') ? 'x' : rest[rest.length - 1];
+/** Numeric columns a person reads as time (a date column is time whatever its name). */
+const TIME_NAME = /^(date|time|timestamp|datetime|year)$/i;
+/** Row numbers and keys: never a sensible x or y by default. */
+const ID_NAME = /^(id|index|row|#)$|[_ ]id$/i;
+
+/**
+ * x and y as a person would pick them, around whatever a layer fixed already: columns named
+ * x and y; else a date or time column as x, the first numeric column otherwise; the last
+ * numeric column as y, never a date. Identifier columns only when nothing else is left.
+ */
+export function defaultXY(columns: ColumnInfo[], fixed: { x?: string; y?: string } = {}): { x?: string; y?: string } {
+  const usable = modelColumns(columns);
+  const names = usable.map((c) => c.name);
+  const isTime = (c: ColumnInfo) => c.kind === 'date' || TIME_NAME.test(c.name);
+  const plain = usable.filter((c) => !ID_NAME.test(c.name));
+  const preferred = [...plain, ...usable.filter((c) => ID_NAME.test(c.name))];
+  let x = fixed.x ?? (names.includes('x') && fixed.y !== 'x' ? 'x' : undefined);
+  let y = fixed.y ?? (names.includes('y') && x !== 'y' ? 'y' : undefined);
+  const targets = [...plain].reverse().concat(preferred.slice(plain.length)).filter((c) => c.kind === 'numeric' && !isTime(c));
+  y ??= targets.find((c) => c.name !== x)?.name;
+  x ??= (preferred.find((c) => isTime(c) && c.name !== y) ?? preferred.find((c) => c.name !== y))?.name;
   return { x, y };
+}
+
+/**
+ * Whether x or y were picked by defaultXY's guess: no layer set them, and the dataset has no
+ * columns named x and y. The panel then says so and puts the column pickers first.
+ */
+export function columnsGuessed(picked: { x: string; y: string }, ...layers: (ModelSettings | undefined)[]): boolean {
+  const set = (axis: 'x' | 'y') => layers.some((l) => l?.[axis] !== undefined);
+  return (!set('x') && picked.x !== 'x') || (!set('y') && picked.y !== 'y');
 }
 
 /** A layer of settings: what a forget list stores, plus the optimiser's knobs a front end may set. */
@@ -32,13 +56,11 @@ export function resolveSettings(columns: ColumnInfo[], ...layers: (SettingsLayer
       if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
     }
   }
-  const fallback = defaultXY(columns);
-  const x = merged.x ?? fallback.x;
-  const y = merged.y ?? fallback.y;
+  const { x, y } = defaultXY(columns, merged);
   if (x && x === y) throw new UnlearnError(`x and y are the same column ${JSON.stringify(x)}: choose two different columns`);
   if (!x || !y || x === y) {
     const names = columns.map((c) => `${c.name} (${c.kind})`).join(', ') || 'none';
-    throw new UnlearnError(`cannot choose x and y: the dataset needs two numeric or date columns; columns are ${names}`);
+    throw new UnlearnError(`cannot choose x and y: the dataset needs a numeric column for y and another numeric or date column for x; columns are ${names}`);
   }
   const degree = merged.degree as number;
   if (!Number.isInteger(degree) || degree < 1 || degree > 12) {
@@ -58,4 +80,19 @@ export function resolveSettings(columns: ColumnInfo[], ...layers: (SettingsLayer
   }
   const optimiser = Object.fromEntries(Object.entries({ variant, maxIterations, tolerance }).filter(([, v]) => v !== undefined));
   return { x, y, degree, sigma, lambda, ...optimiser };
+}
+
+/** The model settings a result was computed with, as a forget list's `model` stores them. */
+export function modelSettingsOf(model: { x: string; y: string; degree: number; sigma: number; sigmaAuto: boolean; lambda: number }): Required<ModelSettings> {
+  return { x: model.x, y: model.y, degree: model.degree, sigma: model.sigmaAuto ? 'auto' : model.sigma, lambda: model.lambda };
+}
+
+/** Whether two sets of model settings fit the same model (fields a side leaves out count as different). */
+export function sameModelSettings(a: ModelSettings, b: ModelSettings): boolean {
+  return a.x === b.x && a.y === b.y && a.degree === b.degree && a.sigma === b.sigma && a.lambda === b.lambda;
+}
+
+/** "y on x, degree 3, σ auto, λ 1": settings as the panel and messages name them. */
+export function describeModelSettings(s: ModelSettings): string {
+  return `${s.y} on ${s.x}, degree ${s.degree}, σ ${s.sigma}, λ ${s.lambda}`;
 }

@@ -62,6 +62,8 @@ describe('unlearn CLI', function () {
     assert.equal(out.unwantedRows.length, 30);
     for (const k of ['row', 'line', 'recallBefore', 'recallAfter', 'recallRetrain']) assert.ok(k in out.unwantedRows[0], k);
     for (const k of ['x', 'before', 'after', 'retrain']) assert.equal(out.curve[k].length, 200, k);
+    assert.deepEqual([out.verdict.kind, out.verdict.ok], ['matches', true]);
+    assert.match(out.verdict.text, /^Unlearned 30 rows as exact retraining would/);
   });
 
   it('marks the same rows by --where, by --unwanted-rows and by the forget list', () => {
@@ -93,6 +95,24 @@ describe('unlearn CLI', function () {
     const high = run('audit', 'samples/paper.csv', '--min-fair-r2', String(Math.min(1, fair + 0.01)));
     assert.equal(high.code, 2);
     assert.match(high.stdout, /FAIL/);
+  });
+
+  it('fails an audit that over-forgot, whatever its Fair R² (exit 2)', () => {
+    const plain = join(dir, 'plain.csv'); // no forget list beside it: only row 1 is unwanted
+    copyFileSync(sample, plain);
+    const r = run('audit', plain, '--unwanted-rows', '1');
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stdout.trim().split('\n').pop()!, /^FAIL: Over-forgot 1 row: .*Warning: 100% of the unwanted rows lie within 2σ/);
+  });
+
+  it('picks a date as x and never as y by default, and says the pick is a guess', () => {
+    const file = join(dir, 'co2.csv');
+    const rows = Array.from({ length: 40 }, (_, i) => `${1958 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${315 + i * 0.1 + Math.sin(i)},${315 + i * 0.1}`);
+    writeFileSync(file, ['Date,CO2,adjusted CO2', ...rows].join('\n') + '\n');
+    const guessed = run('audit', file, '--unwanted-rows', '3');
+    assert.match(guessed.stdout, /^Model: adjusted CO2 on Date \(x and y are a guess: pass --x and --y/m);
+    const chosen = run('audit', file, '--unwanted-rows', '3', '--x', 'Date', '--y', 'CO2');
+    assert.match(chosen.stdout, /^Model: CO2 on Date, degree/m);
   });
 
   it('prints an aligned table and a verdict for people', () => {
@@ -159,7 +179,10 @@ describe('unlearn CLI', function () {
     const lines = readFileSync(sample, 'utf8').trim().split('\n');
     lines.splice(5, 0, '999,abc,1.0,survey', '998,,2.0,survey');
     writeFileSync(file, lines.join('\n') + '\n');
-    const out = auditJson(file, '--unwanted-rows', '1');
+    // One unwanted row among overlapping wanted ones: EMSE over-forgets, so the verdict fails (exit 2).
+    const r = run('audit', file, '--unwanted-rows', '1', '--json');
+    assert.equal(r.code, 2, r.stderr);
+    const out = JSON.parse(r.stdout);
     assert.equal(out.dataset.skipped, 2);
     assert.deepEqual(out.skippedRows.map((s: { line: number }) => s.line), [6, 7]);
   });

@@ -16,6 +16,12 @@ function run(...args: string[]): { code: number; stdout: string; stderr: string 
 }
 
 /** Exit 1, one line on stderr without a stack trace or raw control characters, mentioning each string. */
+/** The audit ran to a verdict (0 pass, 2 a failed verdict: these small curves often over- or under-forget); input was not refused. */
+function assertAudited(r: { code: number; stdout: string; stderr: string }): void {
+  assert.ok(r.code === 0 || r.code === 2, `exit ${r.code}: ${r.stderr}`);
+  assert.equal(r.stderr, '');
+}
+
 function assertRefused(r: { code: number; stdout: string; stderr: string }, ...mentions: string[]): void {
   assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}${r.stdout}`);
   const text = r.stderr.replace(/\n$/, '');
@@ -66,7 +72,7 @@ describe('unlearn CLI hardening (issue 8)', function () {
     assert.deepEqual(out.unwantedRows.map((row: { row: number }) => row.row), [1, 2, 3, 4, 5, 6, 7, 8]);
     // 30,000 parts: just under Linux's 128 KiB limit for one argument.
     const many = run('audit', file, '--unwanted-rows', Array(30_000).fill('1-3').join(','), '--json');
-    assert.equal(many.code, 0, many.stderr);
+    assertAudited(many);
     assert.equal(JSON.parse(many.stdout).dataset.unwanted, 3);
   });
 
@@ -75,11 +81,11 @@ describe('unlearn CLI hardening (issue 8)', function () {
     // Written tightly to stay under Linux's 128 KiB limit for one argument.
     const chain = Array.from({ length: 12_000 }, (_, i) => `x==${i}`).join('||');
     const r = run('audit', file, '--where', chain, '--json');
-    assert.equal(r.code, 0, r.stderr);
+    assertAudited(r);
     assert.equal(JSON.parse(r.stdout).dataset.unwanted, 10, 'x = 0, 1, …, 9 (every sixth row)');
     assertRefused(run('audit', file, '--where', '('.repeat(2_500) + 'x > 1' + ')'.repeat(2_500)), '--where', 'nested more than 256');
     const nots = run('audit', file, '--where', '!'.repeat(100_000) + 'x > 9', '--json');
-    assert.equal(nots.code, 0, nots.stderr);
+    assertAudited(nots);
     assert.equal(JSON.parse(nots.stdout).dataset.unwanted, 5);
   });
 
@@ -94,7 +100,7 @@ describe('unlearn CLI hardening (issue 8)', function () {
     const wide = write('wide.csv', curveCsv('x,y', 60, (x, y) => [(x - 5) * 1e306, y]));
     const a = JSON.parse(run('audit', plain, '--unwanted-rows', '3,10,17', '--json').stdout);
     const w = run('audit', wide, '--unwanted-rows', '3,10,17', '--json');
-    assert.equal(w.code, 0, w.stderr);
+    assertAudited(w);
     const b = JSON.parse(w.stdout);
     for (const set of ['before', 'after', 'retrain']) {
       for (const key of ['r2Wanted', 'fairR2', 'mseWanted']) assert.ok(Math.abs(a[set][key] - b[set][key]) < 1e-9, `${set}.${key}`);
@@ -121,7 +127,7 @@ describe('unlearn CLI hardening (issue 8)', function () {
     const evil = 'y\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e';
     const file = write('esc.csv', curveCsv(`x,"${evil}"`));
     const r = run('audit', file, '--unwanted-rows', '2');
-    assert.equal(r.code, 0, r.stderr);
+    assertAudited(r);
     assert.doesNotMatch(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     assert.ok(r.stdout.includes('y\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m\\u202e on x'), r.stdout);
     assertRefused(run('audit', file, '--x', `x${evil}`), 'no column "xy\\u001b]0;pwned\\u0007');

@@ -71,6 +71,21 @@ async function runCommandKeepingPicker(page: Page, title: string): Promise<void>
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'detached' });
 }
 
+/** The titles the Command Palette lists for a filter, without running any (Escape closes it). */
+async function paletteTitles(page: Page, filter: string): Promise<string[]> {
+  await focusWorkbench(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${filter}`);
+  const rows = page.locator('.quick-input-widget .monaco-list-row .label-name');
+  await rows.first().waitFor({ timeout: 10_000 });
+  const titles = (await rows.allTextContents()).map((t) => t.trim());
+  await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  return titles;
+}
+
 async function checkPanel(ctx: E2EContext): Promise<void> {
   const { page } = ctx;
   const errors = collectWebviewErrors(page);
@@ -90,6 +105,24 @@ async function checkPanel(ctx: E2EContext): Promise<void> {
 
   await frame.locator('#run').click();
   await frame.locator('[data-testid="fair-r2"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+  // A quick run's progress notification must not outlive its result (VS Code keeps one up for
+  // at least 800 ms once open, so it must not open at all).
+  assert.equal(await page.locator('.notifications-toasts .notification-toast', { hasText: /Unlearn: samples|EMSE iteration/ }).count(), 0, 'no progress notification is left once the result shows');
+
+  // The headline's words and colour come from the verdict rule: EMSE matches retraining here.
+  const summary = frame.locator('section.summary');
+  assert.equal(await summary.getAttribute('data-verdict'), 'matches');
+  assert.equal(await summary.getAttribute('data-tone'), 'good');
+  assert.match((await frame.locator('[data-testid="verdict"]').textContent()) ?? '', /Matches exact retraining/);
+
+  // The result keeps its own settings: editing the form says the next run will differ, live.
+  const differ = frame.locator('[data-testid="settings-differ"]');
+  assert.equal(await differ.isHidden(), true, 'no banner while the form matches the result');
+  await frame.locator('#degree input').fill('2');
+  await differ.waitFor({ state: 'visible', timeout: 5_000 });
+  assert.match((await differ.textContent()) ?? '', /result below is for y on x, degree 3.*next run will use y on x, degree 2/);
+  await frame.locator('#degree input').fill('3');
+  await differ.waitFor({ state: 'hidden', timeout: 5_000 });
 
   const fairBefore = await numberAttr(frame, '[data-testid="fair-r2"] .before');
   const fairAfter = await numberAttr(frame, '[data-testid="fair-r2"] .after');
@@ -138,6 +171,13 @@ async function checkPanel(ctx: E2EContext): Promise<void> {
   const shownAgain = await webviewFrame(page, async (f) => (await f.locator('[data-testid="fair-r2"]').count()) > 0, 20_000);
   assert.equal(await numberAttr(shownAgain, '[data-testid="fair-r2"] .after'), fairAfter, 'the same result is shown again');
   assert.equal(await shownAgain.locator('.banner.stale').isHidden(), true, 'and it is not marked out of date');
+
+  // With the panel focused, the palette offers the commands about its dataset, and the status bar stays.
+  await statusBarText(page, /30 unwanted of 150 rows/, 10_000);
+  const offered = await paletteTitles(page, 'Unlearn:');
+  for (const title of ['Run EMSE Unlearning', 'Show Forget List', 'Save Audit Report…', 'Export Wanted Rows…', 'Copy Model JSON', 'Open Dataset']) {
+    assert.ok(offered.some((t) => t.endsWith(title)), `the palette offers "Unlearn: ${title}" with the panel focused (offered: ${offered.join(' | ')})`);
+  }
 
   // Keyboard: Enter on an unwanted row reveals its line in the dataset editor.
   const firstRow = shownAgain.locator('table.rows tbody tr').first();

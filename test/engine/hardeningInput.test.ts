@@ -99,6 +99,7 @@ function fingerprintDataset(fingerprints: string[]): ParsedDataset {
     rowCount: fingerprints.length,
     lineOf: (r) => r + 2,
     endLineOf: (r) => r + 2,
+    rowSpan: () => [0, 0],
     cell: () => undefined,
     rowValues: () => [],
     fingerprint: (r) => fingerprints[r],

@@ -5,6 +5,7 @@ import { DatasetDocuments, isDatasetUri } from './datasetDocuments';
 import { DatasetService } from './datasetService';
 import type { AuditSettings } from './engine/types';
 import { MarkDecorations } from './decorations';
+import { FORGET_LIST_SELECTOR, ForgetListLens } from './forgetListLens';
 import { ForgetStore } from './forgetStore';
 import { DATASET_SELECTOR, MarkHoverProvider } from './hover';
 import { MarkCommands } from './marks';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const problems = new ProblemReporter(store, log);
   const decorations = new MarkDecorations(context.extensionUri, store, log);
   const statusBar = new MarkStatusBar(store);
+  const listLens = new ForgetListLens(store, documents, log);
 
   context.subscriptions.push(
     log,
@@ -34,6 +36,9 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     new MarkCommands(store, context.workspaceState, log),
     vscode.languages.registerHoverProvider(DATASET_SELECTOR, new MarkHoverProvider(store, service)),
+    listLens,
+    vscode.languages.registerCodeLensProvider(FORGET_LIST_SELECTOR, listLens),
+    vscode.languages.registerHoverProvider(FORGET_LIST_SELECTOR, listLens),
     // Datasets opened later get their Problems and marks as soon as they open.
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);

@@ -11,6 +11,8 @@ import { DATASET_SELECTOR, MarkHoverProvider } from './hover';
 import { MarkCommands } from './marks';
 import { registerPanel } from './panel';
 import { ProblemReporter } from './problems';
+import { registerReceipt } from './receiptFile';
+import { registerReviewChanges } from './reviewChanges';
 import { MarkStatusBar } from './statusBar';
 import { UnlearnRunner } from './unlearnRunner';
 
@@ -49,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(...registerTestHooks(decorations, runner, service, statusBar));
   }
   registerPanel(context, service, log);
+  registerReviewChanges(context, store, documents, runner, log);
+  registerReceipt(context, store, runner, log);
 
   for (const doc of vscode.workspace.textDocuments) if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
   store.discover().catch((e) => log.warn(`Could not look for forget lists: ${e instanceof Error ? e.message : String(e)}`));

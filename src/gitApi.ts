@@ -41,6 +41,7 @@ export interface Repository {
   readonly state: RepositoryState;
   /** The file's text at `ref` (`git show ref:path`); `path` is absolute or relative to the root. */
   show(ref: string, path: string): Promise<string>;
+  getCommit(ref: string): Promise<Commit>;
   log(options?: { maxEntries?: number; path?: string }): Promise<Commit[]>;
 }
 

@@ -1,13 +1,18 @@
 // `unlearn`: the engine on the command line, for CI audits of a forget list.
 // Exit codes: 0 done, 1 bad input or usage (one line on stderr, no stack trace),
-// 2 Fair R² after unlearning below --min-fair-r2.
+// 2 a gate failed (Fair R² after unlearning below --min-fair-r2; diff's gates), 3 verify mismatch.
+// The review commands (diff, audit --all, verify) live in src/cli/.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
-import { auditText } from './engine/pipeline';
+import { auditText, type AuditOutcome } from './engine/pipeline';
+import type { SettingsLayer } from './engine/settings';
+import { auditAll } from './cli/auditAll';
+import { diff, diffAll } from './cli/diff';
+import { receiptText, verify } from './cli/verify';
 import { formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
 import { verdict } from './engine/verdict';
@@ -17,7 +22,13 @@ import { version } from '../package.json';
 const USAGE = `Usage:
   unlearn audit <dataset> [--forget <file>] [--unwanted-rows 3,8,10-14] [--where '<expr>']
                 [--x <column>] [--y <column>] [--degree <d>] [--sigma <s|auto>] [--lambda <l>]
-                [--min-fair-r2 <v>] [--json] [--report <out.md>]
+                [--min-fair-r2 <v>] [--json] [--report <out.md>] [--receipt <out.json>]
+  unlearn audit --all [<folder>] [--forget-pattern <pattern>] [options as above]
+  unlearn diff <dataset> --base <git-ref | older forget list> [--head <git-ref>] [--json]
+               [--markdown <out.md>] [--min-fair-r2 <v>] [--max-distance-to-retrain <d>]
+               [--max-new-unwanted <n>] [--fail-on-stale]
+  unlearn diff --all [<folder>] --base <git-ref> [options as above]
+  unlearn verify <receipt.json> [--dataset <path>] [--json]
   unlearn parse <dataset> [--json]
   unlearn --help | --version
 
@@ -25,15 +36,21 @@ Audits a forget list: fits a polynomial of y on x to all rows, unlearns the unwa
 EMSE, retrains without them, and prints R² on wanted rows, Exponential R² on unwanted rows and
 Fair R² for each. Settings come from the forget list (<dataset>.forget.json) when present; flags
 override. --unwanted-rows takes 1-based data-row numbers (row 1 is the first row after the header).
-Exit codes: 0 done, 1 bad input or usage, 2 Fair R² after unlearning below --min-fair-r2.`;
+diff compares a forget list at --base with head (the working tree, or --head <ref>) entry by entry
+and audits both sides; --all does it for every forget list under a folder. verify re-runs the audit
+a receipt describes and checks every field.
+Exit codes: 0 done, 1 bad input or usage, 2 a gate failed (audit, diff), 3 verify found a mismatch.`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
-const VALUE_FLAGS = ['forget', 'unwanted-rows', 'where', 'x', 'y', 'degree', 'sigma', 'lambda', 'min-fair-r2', 'report'] as const;
-const BOOLEAN_FLAGS = ['json', 'help', 'version'] as const;
-type Flags = Partial<Record<(typeof VALUE_FLAGS)[number], string>> & Partial<Record<(typeof BOOLEAN_FLAGS)[number], boolean>>;
+const VALUE_FLAGS = [
+  'forget', 'unwanted-rows', 'where', 'x', 'y', 'degree', 'sigma', 'lambda', 'min-fair-r2', 'report',
+  'receipt', 'forget-pattern', 'base', 'head', 'markdown', 'max-distance-to-retrain', 'max-new-unwanted', 'dataset',
+] as const;
+const BOOLEAN_FLAGS = ['json', 'help', 'version', 'all', 'fail-on-stale'] as const;
+export type Flags = Partial<Record<(typeof VALUE_FLAGS)[number], string>> & Partial<Record<(typeof BOOLEAN_FLAGS)[number], boolean>>;
 
-function parseArgs(argv: string[]): { positional: string[]; flags: Flags } {
+export function parseArgs(argv: string[]): { positional: string[]; flags: Flags } {
   const positional: string[] = [];
   const flags: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -56,7 +73,7 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Flags } {
   return { positional, flags: flags as Flags };
 }
 
-function numberFlag(flags: Flags, name: 'degree' | 'lambda' | 'min-fair-r2'): number | undefined {
+export function numberFlag(flags: Flags, name: 'degree' | 'lambda' | 'min-fair-r2' | 'max-distance-to-retrain' | 'max-new-unwanted'): number | undefined {
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const v = Number(raw);
@@ -65,7 +82,7 @@ function numberFlag(flags: Flags, name: 'degree' | 'lambda' | 'min-fair-r2'): nu
 }
 
 /** "3,8,10-14" → [3, 8, 10, 11, 12, 13, 14] */
-function parseRowList(spec: string): number[] {
+export function parseRowList(spec: string): number[] {
   const rows: number[] = [];
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
@@ -77,7 +94,7 @@ function parseRowList(spec: string): number[] {
   return rows;
 }
 
-function overridesFrom(flags: Flags): ModelSettings {
+export function overridesFrom(flags: Flags): ModelSettings {
   const sigma = flags.sigma;
   let sigmaValue: number | 'auto' | undefined;
   if (sigma !== undefined) {
@@ -87,17 +104,21 @@ function overridesFrom(flags: Flags): ModelSettings {
   return { x: flags.x, y: flags.y, degree: numberFlag(flags, 'degree'), sigma: sigmaValue, lambda: numberFlag(flags, 'lambda') };
 }
 
-function readText(file: string): string {
+export function readText(file: string): string {
   try {
     return decodeUtf8(readFileSync(file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UnlearnError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message, file);
+    throw readError(e, file);
   }
 }
 
+function readError(e: unknown, file: string): UnlearnError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new UnlearnError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message, file);
+}
+
 /** Writes beside the target and renames, so a reader never sees half a report. */
-function writeAtomic(file: string, text: string): void {
+export function writeAtomic(file: string, text: string): void {
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   writeFileSync(tmp, text);
   renameSync(tmp, file);
@@ -134,21 +155,76 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
   return out.join('\n');
 }
 
-function audit(file: string, flags: Flags): number {
-  const forgetPath = flags.forget ?? join(dirname(file), forgetListFileName(basename(file)));
-  let forgetList: ForgetList | undefined;
-  if (flags.forget !== undefined || existsSync(forgetPath)) forgetList = parseForgetList(readText(forgetPath), forgetPath);
-  const minFairR2 = numberFlag(flags, 'min-fair-r2');
-  const { result, points } = auditText({
-    text: readText(file),
-    fileName: file,
-    path: relative(process.cwd(), file) || file,
-    forgetList,
+/** What an audit reads besides the dataset. `forget: null` means no forget list, even if one exists. */
+export interface AuditFileOptions {
+  forget?: string | null;
+  unwantedRowNumbers?: number[];
+  where?: string;
+  overrides: SettingsLayer;
+}
+
+export function auditOptions(flags: Flags): AuditFileOptions {
+  return {
+    forget: flags.forget,
     unwantedRowNumbers: flags['unwanted-rows'] ? parseRowList(flags['unwanted-rows']) : undefined,
     where: flags.where,
     overrides: overridesFrom(flags),
+  };
+}
+
+/** A file source: the disk, or a git commit (`unlearn diff`). `read` gives undefined for a missing file. */
+export interface FileSource {
+  read(file: string): Uint8Array | undefined;
+  /** How messages name the file (e.g. "main:data/a.csv"). */
+  name(file: string): string;
+}
+
+export const diskFiles: FileSource = {
+  read(file) {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw readError(e, file);
+    }
+  },
+  name: (file) => file,
+};
+
+/** The bytes an audit read (for receipts and diffs) and its outcome. */
+export interface AuditRun {
+  outcome: AuditOutcome;
+  dataset: { file: string; bytes: Uint8Array };
+  forgetList?: { file: string; bytes: Uint8Array; list: ForgetList };
+}
+
+/** Reads a dataset and its forget list from `source` and audits them; each file is read once. */
+export function auditFile(file: string, options: AuditFileOptions, source: FileSource = diskFiles): AuditRun {
+  const bytes = source.read(file);
+  if (bytes === undefined) throw new UnlearnError('no such file', source.name(file));
+  const forgetPath = options.forget === null ? undefined : (options.forget ?? join(dirname(file), forgetListFileName(basename(file))));
+  const forgetBytes = forgetPath === undefined ? undefined : source.read(forgetPath);
+  if (options.forget && forgetBytes === undefined) throw new UnlearnError('no such file', source.name(options.forget));
+  const forgetList = forgetBytes && forgetPath ? { file: forgetPath, bytes: forgetBytes, list: parseForgetList(decodeUtf8(forgetBytes), source.name(forgetPath)) } : undefined;
+  const outcome = auditText({
+    text: decodeUtf8(bytes),
+    fileName: source.name(file),
+    path: relative(process.cwd(), file) || file,
+    forgetList: forgetList?.list,
+    unwantedRowNumbers: options.unwantedRowNumbers,
+    where: options.where,
+    overrides: options.overrides,
   });
+  return { outcome, dataset: { file, bytes }, forgetList };
+}
+
+function audit(file: string, flags: Flags): number {
+  const minFairR2 = numberFlag(flags, 'min-fair-r2');
+  const options = auditOptions(flags);
+  const run = auditFile(file, options);
+  const { result, points } = run.outcome;
   if (flags.report) writeAtomic(flags.report, renderReport(result, points, { minFairR2 }));
+  if (flags.receipt) writeAtomic(flags.receipt, receiptText(run, options, flags.receipt));
   process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : humanSummary(result, minFairR2) + '\n');
   return verdict(result, minFairR2).ok ? 0 : 2;
 }
@@ -177,9 +253,12 @@ export function main(argv: string[]): number {
       process.stdout.write(USAGE + '\n');
       return flags.help || command === 'help' ? 0 : 1;
     }
-    if (command !== 'audit' && command !== 'parse') throw new UsageError(`unknown command "${command}"`);
-    if (!file) throw new UsageError(`${command} needs a dataset file`);
+    if (!['audit', 'parse', 'diff', 'verify'].includes(command)) throw new UsageError(`unknown command "${command}"`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    if (flags.all && (command === 'audit' || command === 'diff')) return command === 'audit' ? auditAll(file ?? '.', flags) : diffAll(file ?? '.', flags);
+    if (!file) throw new UsageError(command === 'verify' ? 'verify needs a receipt file' : `${command} needs a dataset file`);
+    if (command === 'diff') return diff(file, flags);
+    if (command === 'verify') return verify(file, flags);
     return command === 'audit' ? audit(file, flags) : parse(file, flags);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -123,7 +123,7 @@ function renderMetrics(): void {
       el('th', { scope: 'row' }, metric.label),
       cell(base, metric.format, metric.value),
       cell(head, metric.format, metric.value),
-      el('td', { class: 'delta' }, base && head ? (metric.label === 'Unwanted rows' ? signed(metric.value(head) - metric.value(base)) : formatDelta(metric.value(head) - metric.value(base))) : '–'),
+      el('td', { class: 'change' }, base && head ? (metric.label === 'Unwanted rows' ? signed(metric.value(head) - metric.value(base)) : formatDelta(metric.value(head) - metric.value(base))) : '–'),
     ),
   );
   const verdicts = [

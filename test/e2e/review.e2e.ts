@@ -66,7 +66,7 @@ async function checkReview(ctx: E2EContext): Promise<void> {
   await removedRows.first().focus();
   await removedRows.first().press('Enter');
   await page.locator('#status\\.editor\\.selection').filter({ hasText: /Ln 78,/ }).waitFor({ timeout: 15_000 });
-  await page.locator('.tabs-container .tab.active', { hasText: 'paper.csv' }).waitFor({ timeout: 10_000 });
+  await page.locator('.tabs-container .tab.active[data-resource-name="paper.csv"]').waitFor({ timeout: 10_000 });
 
   assert.deepEqual(errors, [], 'the review webview logged no errors or CSP violations');
 }

@@ -73,10 +73,14 @@ describe('Audit receipts', () => {
   it('refuses while the dataset has unsaved edits, and writes nothing', async () => {
     const editor = await openDataset(paper);
     await editor.edit((e) => e.insert(new vscode.Position(1, 0), '999,1,1,edited\n'));
+    assert.ok(editor.document.isDirty);
     const target = vscode.Uri.joinPath(paper, '..', 'dirty.receipt.json');
-    assert.equal(await saveReceipt(paper, { target }), undefined);
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(target)), /FileNotFound|ENOENT|not found/i);
-    await vscode.commands.executeCommand('workbench.action.revertFile');
+    try {
+      assert.equal(await saveReceipt(paper, { target }), undefined);
+      await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(target)), /FileNotFound|ENOENT|not found/i);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 
   it('is for the files as they are now when the shown result is older', async function () {

@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { baseName, DatasetDocuments } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
-import { rowContent } from './engine/forgetDiff';
+import { rowContent, type RowContent } from './engine/forgetDiff';
 import { matchForgetList, parseForgetList } from './engine/forgetList';
 import { parseJsonWithPositions } from './engine/jsonPositions';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
@@ -100,6 +100,15 @@ export async function viewForgetList(doc: vscode.TextDocument, store: ForgetStor
   };
 }
 
+/** The row's content, or undefined where the dataset keeps no cells in the extension host (large files parsed in a worker). */
+function contentOf(ds: ParsedDataset, row: number, options: { maxChars: number; maxValueChars: number }): RowContent | undefined {
+  try {
+    return rowContent(ds, row, options);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Dataset text in a CodeLens title: "$(name)" would render as an icon. */
 function plainLabel(text: string): string {
   return text.replace(/\$\(/g, '$\u200b(');
@@ -161,9 +170,10 @@ export class ForgetListLens implements vscode.CodeLensProvider, vscode.HoverProv
         return;
       }
       const moved = row + 1 !== entry.row ? `, was row ${entry.row}` : '';
+      const preview = contentOf(dataset, row, LENS_PREVIEW)?.preview;
       lenses.push(
         new vscode.CodeLens(at(line), {
-          title: `$(go-to-file) Row ${row + 1} (line ${dataset.lineOf(row)}${moved}): ${plainLabel(rowContent(dataset, row, LENS_PREVIEW).preview)}`,
+          title: `$(go-to-file) Row ${row + 1} (line ${dataset.lineOf(row)}${moved})${preview === undefined ? '' : `: ${plainLabel(preview)}`}`,
           command: REVEAL_ROW_COMMAND,
           arguments: [datasetUri, dataset.lineOf(row)],
           tooltip: `Show row ${row + 1} in ${view.datasetLabel}`,
@@ -192,7 +202,9 @@ export class ForgetListLens implements vscode.CodeLensProvider, vscode.HoverProv
       md.appendMarkdown(`**Row ${row + 1}** (line ${view.dataset.lineOf(row)}) of `);
       md.appendText(view.datasetLabel);
       md.appendMarkdown('\n\n');
-      for (const { column, value } of rowContent(view.dataset, row, HOVER_ROW).cells) {
+      const content = contentOf(view.dataset, row, HOVER_ROW);
+      if (!content) md.appendMarkdown('_The cells of a dataset this large are not loaded in the editor: click the lens to see the row._\n');
+      for (const { column, value } of content?.cells ?? []) {
         md.appendMarkdown('- ');
         md.appendText(column);
         md.appendMarkdown(': ');

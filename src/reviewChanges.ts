@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import * as config from './config';
 import { baseName, type DatasetDocuments, isDatasetUri } from './datasetDocuments';
 import { describeColumns } from './engine/columns';
-import { parseDataset } from './engine/dataset';
+import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { diffForgetLists, type DiffSide } from './engine/forgetDiff';
 import { parseForgetList } from './engine/forgetList';
@@ -168,11 +168,12 @@ class ReviewPanel {
 
     const snap = await store.snapshot(this.datasetUri, true);
     if (snap.listError) throw snap.listError;
+    // The diff's rows and the head audit come from the same bytes, parsed here with their cells.
+    const headBytes = await this.deps.documents.bytes(this.datasetUri);
     const head: Side = {
-      dataset: snap.version.dataset,
+      dataset: parseDataset(decodeUtf8(headBytes), baseName(this.datasetUri)),
       list: snap.listText === undefined ? undefined : snap.list,
-      match: snap.match,
-      bytes: await this.deps.documents.bytes(this.datasetUri),
+      bytes: headBytes,
       listText: snap.listText,
     };
     if (!head.list) notes.push(`There is no ${baseName(forgetUri)} in the working tree.`);

@@ -9,7 +9,7 @@ import { parseDataset } from '../../src/engine/dataset';
 import { matchForgetList, parseForgetList } from '../../src/engine/forgetList';
 import { parseJsonWithPositions } from '../../src/engine/jsonPositions';
 import { makeRepo, type TestRepo } from './gitRepo';
-import { activate, readText, waitFor, writeText } from './helpers';
+import { activate, forgetUriOf, readText, scratchCopy, waitFor, workspaceUri, writeText } from './helpers';
 
 /** Lenses on a 0-based line, by title. */
 async function lensTitles(uri: vscode.Uri): Promise<Map<number, string[]>> {
@@ -96,6 +96,29 @@ describe('Forget-list row lenses', () => {
       vscode.window.activeTextEditor?.document.uri.toString() === dataset.toString() ? vscode.window.activeTextEditor : undefined,
     );
     assert.equal(editor.selection.start.line, 77, 'line 78 is selected');
+  });
+
+  it('follows unsaved edits of the list, and shows JSONL rows by dot path', async () => {
+    const jsonl = await scratchCopy('lens-jsonl', ['samples', 'sensors.jsonl']);
+    const jsonlList = forgetUriOf(jsonl);
+    await vscode.workspace.fs.copy(workspaceUri('samples', 'sensors.jsonl.forget.json'), jsonlList);
+    const listText = await readText(jsonlList);
+    const lines = entryLines(listText);
+    const editor = await vscode.window.showTextDocument(jsonlList);
+    const before = await waitFor('lenses on the JSONL list', async () => {
+      const t = await lensTitles(jsonlList);
+      return t.size > 0 ? t : undefined;
+    });
+    assert.match(before.get(lines[1] - 1)?.[0] ?? '', /^\$\(go-to-file\) Row 18 \(line 18\): id=18, time=2026-04-13T22:01:27\.447Z, device=probe-9, reading\.temp=33\.02/);
+    // Unsaved: the first entry's row number is changed by hand; the lens says it was re-matched.
+    const first = editor.document.lineAt(lines[0] - 1);
+    await editor.edit((e) => e.replace(first.range, first.text.replace('"row": 8,', '"row": 30,')));
+    try {
+      const after = await lensTitles(jsonlList);
+      assert.match(after.get(lines[0] - 1)?.[0] ?? '', /^\$\(go-to-file\) Row 8 \(line 8, was row 30\)/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 
   it('matches the HEAD side of the diff from Source Control against the dataset at HEAD', async function () {

@@ -14,7 +14,7 @@ import { matchForgetList, parseForgetList } from './engine/forgetList';
 import { parseJsonWithPositions } from './engine/jsonPositions';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
 import type { ForgetStore } from './forgetStore';
-import { describeRef, gitApi, parseGitUri } from './gitApi';
+import { describeRef, gitApi, parseGitUri, type Repository } from './gitApi';
 import { revealLine } from './panelActions';
 
 /** Any scheme: file, git: (both sides of Source Control's diff editor), virtual file systems. */
@@ -121,6 +121,7 @@ function messageOf(e: unknown): string {
 export class ForgetListLens implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly gitSubscriptions: vscode.Disposable[] = [];
   readonly onDidChangeCodeLenses = this.changed.event;
 
   constructor(
@@ -132,13 +133,32 @@ export class ForgetListLens implements vscode.CodeLensProvider, vscode.HoverProv
       // A dataset or list changed (editor, disk, git checkout): lenses re-match.
       store.onDidChange(() => this.changed.fire()),
       documents.onDidChangeText(() => this.changed.fire()),
+      // A commit, checkout or staging changes what a git: side of the diff editor shows.
+      { dispose: () => this.gitSubscriptions.forEach((d) => d.dispose()) },
       vscode.commands.registerCommand(REVEAL_ROW_COMMAND, (datasetUri: vscode.Uri | string, line: number) =>
         revealLine(typeof datasetUri === 'string' ? vscode.Uri.parse(datasetUri, true) : datasetUri, line, vscode.window.activeTextEditor?.viewColumn),
       ),
     );
   }
 
+  /** Follows the Git extension's repositories once a git: forget list is shown (the Git API is not needed before). */
+  private watchGit(): void {
+    if (this.gitSubscriptions.length > 0) return;
+    const onRepository = (repository: Repository) =>
+      this.gitSubscriptions.push(
+        repository.state.onDidChange(() => {
+          if (vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'git')) this.changed.fire();
+        }),
+      );
+    void gitApi().then(({ api }) => {
+      if (!api || this.gitSubscriptions.length > 0) return;
+      this.gitSubscriptions.push(api.onDidOpenRepository(onRepository));
+      api.repositories.forEach(onRepository);
+    });
+  }
+
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (doc.uri.scheme === 'git') this.watchGit();
     let view: ListView;
     try {
       view = await viewForgetList(doc, this.store, this.documents);

@@ -178,7 +178,16 @@ class ReviewPanel {
     };
     if (!head.list) notes.push(`There is no ${baseName(forgetUri)} in the working tree.`);
 
-    const show = (uri: vscode.Uri) => this.repository.show(ref, uri.fsPath).catch(() => undefined);
+    const show = async (uri: vscode.Uri): Promise<string | undefined> => {
+      try {
+        return await this.repository.show(ref, uri.fsPath);
+      } catch (e) {
+        // "Not in that commit" is an answer; any other failure must not pass for one.
+        const stderr = String((e as { stderr?: unknown }).stderr ?? (e instanceof Error ? e.message : e)).trim();
+        if (/does not exist in|exists on disk, but not in/i.test(stderr)) return undefined;
+        throw new UnlearnError(`could not read ${baseName(uri)} at ${ref}: ${stderr}`);
+      }
+    };
     const [datasetText, listText] = await Promise.all([show(this.datasetUri), show(forgetUri)]);
     let list: ForgetList | undefined;
     if (listText === undefined) notes.push(`There was no ${baseName(forgetUri)} at ${ref}: every entry is new.`);

@@ -131,6 +131,22 @@ describe('Review forget list changes', () => {
     }
   });
 
+  it('says when the list and dataset did not exist at the ref: every entry is new', async function () {
+    this.timeout(90_000);
+    const extra = repo.file('extra.csv');
+    await vscode.workspace.fs.copy(dataset, extra);
+    await vscode.workspace.fs.copy(repo.file(LIST), repo.file('extra.csv.forget.json'));
+    await writeText(repo.file('extra.csv.forget.json'), (await readText(repo.file(LIST))).replace('"dataset": "paper.csv"', '"dataset": "extra.csv"'));
+    const snap = await review(extra, 'HEAD');
+    assert.deepEqual(snap.state?.notes, [
+      'There was no extra.csv.forget.json at HEAD: every entry is new.',
+      'extra.csv did not exist at HEAD; the base side is matched against the working-tree dataset.',
+    ]);
+    assert.equal(snap.state?.diff.counts.added, 30);
+    assert.equal(snap.state?.diff.baseHasList, false);
+    assert.ok(snap.audit?.state === 'done' && snap.audit.base?.unwanted === 0 && snap.audit.head?.unwanted === 30);
+  });
+
   it('refuses an unknown ref with a clear message', async () => {
     await vscode.commands.executeCommand('unlearn.reviewForgetListChanges', dataset, 'no-such-ref');
     const snap = await waitFor('the review error', async () => {

@@ -8,7 +8,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { baseName, DatasetDocuments } from './datasetDocuments';
-import { UnlearnError } from './engine/errors';
+import { errorText, UnlearnError } from './engine/errors';
 import { rowContent, type RowContent } from './engine/forgetDiff';
 import { matchForgetList, parseForgetList } from './engine/forgetList';
 import { parseJsonWithPositions } from './engine/jsonPositions';
@@ -114,10 +114,6 @@ function plainLabel(text: string): string {
   return text.replace(/\$\(/g, '$\u200b(');
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof UnlearnError ? e.describe() : e instanceof Error ? e.message : String(e);
-}
-
 export class ForgetListLens implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -163,8 +159,8 @@ export class ForgetListLens implements vscode.CodeLensProvider, vscode.HoverProv
     try {
       view = await viewForgetList(doc, this.store, this.documents);
     } catch (e) {
-      this.log.debug(`No row lenses for ${doc.uri.toString()}: ${messageOf(e)}`);
-      return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(warning) Unlearn: ${plainLabel(messageOf(e))}`, command: '' })];
+      this.log.debug(`No row lenses for ${doc.uri.toString()}: ${errorText(e)}`);
+      return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(warning) Unlearn: ${plainLabel(errorText(e))}`, command: '' })];
     }
     const { list, match, dataset, datasetUri } = view;
     const at = (line: number) => new vscode.Range(line - 1, 0, line - 1, 0);

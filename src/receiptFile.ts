@@ -11,7 +11,7 @@ import * as config from './config';
 import { baseName, isDatasetUri } from './datasetDocuments';
 import { describeColumns } from './engine/columns';
 import { decodeUtf8, parseDataset } from './engine/dataset';
-import { UnlearnError } from './engine/errors';
+import { errorText } from './engine/errors';
 import { parseForgetList } from './engine/forgetList';
 import { buildReceipt, serializeReceipt, type ReceiptFile } from './engine/receipt';
 import { modelColumns } from './engine/settings';
@@ -129,7 +129,7 @@ export function registerReceipt(
       );
       return target;
     } catch (e) {
-      const message = e instanceof UnlearnError ? e.describe() : e instanceof Error ? e.message : String(e);
+      const message = errorText(e);
       log.error(`Receipt of ${baseName(datasetUri)} failed: ${message}`);
       void vscode.window.showErrorMessage(`Unlearn: could not save the receipt: ${message}`);
       return undefined;

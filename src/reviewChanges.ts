@@ -8,7 +8,7 @@ import * as config from './config';
 import { baseName, type DatasetDocuments, isDatasetUri } from './datasetDocuments';
 import { describeColumns } from './engine/columns';
 import { decodeUtf8, parseDataset } from './engine/dataset';
-import { UnlearnError } from './engine/errors';
+import { errorText, UnlearnError } from './engine/errors';
 import { diffForgetLists, type DiffSide } from './engine/forgetDiff';
 import { parseForgetList } from './engine/forgetList';
 import { modelColumns } from './engine/settings';
@@ -32,10 +32,6 @@ export interface ReviewSnapshot {
   audit?: ReviewAudit;
   error?: string;
   stale: boolean;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof UnlearnError ? e.describe() : e instanceof Error ? e.message : String(e);
 }
 
 /** The side of a comparison: what the audit worker needs besides the parsed dataset. */
@@ -130,7 +126,7 @@ class ReviewPanel {
       this.post({ type: 'review', state: read.state });
     } catch (e) {
       if (generation !== this.generation) return;
-      this.error = messageOf(e);
+      this.error = errorText(e);
       this.deps.log.error(`Review of ${baseName(this.datasetUri)} against ${ref} failed: ${this.error}`);
       this.post({ type: 'error', message: this.error });
       return;
@@ -151,7 +147,7 @@ class ReviewPanel {
         done[which] = summarise(outcome);
       } catch (e) {
         if (generation !== this.generation) return;
-        done[which === 'base' ? 'baseError' : 'headError'] = messageOf(e);
+        done[which === 'base' ? 'baseError' : 'headError'] = errorText(e);
       }
     }
     this.audit = done;
@@ -232,7 +228,7 @@ class ReviewPanel {
     try {
       await this.handle(message);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Unlearn: ${messageOf(e)}`);
+      void vscode.window.showErrorMessage(`Unlearn: ${errorText(e)}`);
     }
   }
 

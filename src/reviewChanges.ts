@@ -178,9 +178,10 @@ class ReviewPanel {
       try {
         return await this.repository.show(ref, uri.fsPath);
       } catch (e) {
-        // "Not in that commit" is an answer; any other failure must not pass for one.
+        // "Not in that commit" is an answer (git's own words, or the Git extension's when it
+        // retried with the path's case as committed); any other failure must not pass for one.
         const stderr = String((e as { stderr?: unknown }).stderr ?? (e instanceof Error ? e.message : e)).trim();
-        if (/does not exist in|exists on disk, but not in/i.test(stderr)) return undefined;
+        if (/does not exist in|exists on disk, but not in|relative path not found/i.test(stderr)) return undefined;
         throw new UnlearnError(`could not read ${baseName(uri)} at ${ref}: ${stderr}`);
       }
     };

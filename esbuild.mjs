@@ -1,4 +1,4 @@
-// Bundles the four entry points. The extension, worker and CLI run in Node;
+// Bundles the entry points (the two webviews share one browser build). The extension, worker and CLI run in Node;
 // the webview runs in the browser under a strict CSP, so it is an IIFE with no eval.
 import * as esbuild from 'esbuild';
 
@@ -45,7 +45,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { webview: 'webview/main.ts' },
+    entryPoints: { webview: 'webview/main.ts', review: 'webview/review.ts' },
     outdir: 'dist',
     loader: { '.css': 'css', '.ttf': 'file' },
   },

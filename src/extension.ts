@@ -5,11 +5,14 @@ import { DatasetDocuments, isDatasetUri } from './datasetDocuments';
 import { DatasetService } from './datasetService';
 import type { AuditSettings } from './engine/types';
 import { MarkDecorations } from './decorations';
+import { FORGET_LIST_SELECTOR, ForgetListLens } from './forgetListLens';
 import { ForgetStore } from './forgetStore';
 import { DATASET_SELECTOR, MarkHoverProvider } from './hover';
 import { MarkCommands } from './marks';
 import { registerPanel } from './panel';
 import { ProblemReporter } from './problems';
+import { registerReceipt } from './receiptFile';
+import { registerReviewChanges } from './reviewChanges';
 import { MarkStatusBar } from './statusBar';
 import { UnlearnRunner } from './unlearnRunner';
 
@@ -22,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const problems = new ProblemReporter(store, log);
   const decorations = new MarkDecorations(context.extensionUri, store, log);
   const statusBar = new MarkStatusBar(store);
+  const listLens = new ForgetListLens(store, documents, log);
 
   context.subscriptions.push(
     log,
@@ -34,6 +38,9 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     new MarkCommands(store, context.workspaceState, log),
     vscode.languages.registerHoverProvider(DATASET_SELECTOR, new MarkHoverProvider(store, service)),
+    listLens,
+    vscode.languages.registerCodeLensProvider(FORGET_LIST_SELECTOR, listLens),
+    vscode.languages.registerHoverProvider(FORGET_LIST_SELECTOR, listLens),
     // Datasets opened later get their Problems and marks as soon as they open.
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
@@ -44,6 +51,8 @@ export function activate(context: vscode.ExtensionContext): void {
     context.subscriptions.push(...registerTestHooks(decorations, runner, service, statusBar));
   }
   registerPanel(context, service, store, log);
+  registerReviewChanges(context, store, documents, runner, log);
+  registerReceipt(context, store, runner, log);
 
   for (const doc of vscode.workspace.textDocuments) if (isDatasetUri(doc.uri)) store.invalidate(doc.uri);
   store.discover().catch((e) => log.warn(`Could not look for forget lists: ${e instanceof Error ? e.message : String(e)}`));

@@ -5,18 +5,34 @@ import * as vscode from 'vscode';
 import { writeFileAtomically } from './atomicWrite';
 import { renderReport } from './engine/report';
 import type { AuditResult, ChartPoints } from './engine/types';
+import { SAVE_RECEIPT_COMMAND, type SaveReceiptOptions } from './receiptFile';
 
 /** `<dataset file name>.audit.md`, beside the dataset (as the forget list is). */
 export function reportUriFor(datasetUri: vscode.Uri): vscode.Uri {
   return datasetUri.with({ path: `${datasetUri.path}.audit.md` });
 }
 
-/** Asks where to save, then writes the engine's Markdown report. Returns the file, or undefined if the user cancelled. */
+/**
+ * Asks what to save — the Markdown report, or the reproducibility receipt (its own command, which
+ * reports where it saved) — then where. Returns the report file, or undefined otherwise.
+ */
 export async function saveReport(
   datasetUri: vscode.Uri,
   result: AuditResult,
   points: ChartPoints,
 ): Promise<vscode.Uri | undefined> {
+  const choice = await vscode.window.showQuickPick(
+    [
+      { label: '$(markdown) Audit report', description: 'Markdown: verdict, metrics, chart and rows', receipt: false },
+      { label: '$(verified) Reproducibility receipt', description: 'JSON: file digests, settings, exact coefficients — for `unlearn verify`', receipt: true },
+    ],
+    { title: 'Save audit report', placeHolder: 'What to save' },
+  );
+  if (!choice) return undefined;
+  if (choice.receipt) {
+    await vscode.commands.executeCommand(SAVE_RECEIPT_COMMAND, datasetUri, { shown: result } satisfies SaveReceiptOptions);
+    return undefined;
+  }
   const target = await vscode.window.showSaveDialog({
     defaultUri: reportUriFor(datasetUri),
     filters: { Markdown: ['md'] },

@@ -25,10 +25,11 @@ function escapeAttribute(text: string): string {
 }
 
 /**
- * The document for one panel. The stylesheet carries the id vscode-elements looks for,
- * so its <vscode-icon> can load the bundled codicon font into its shadow root.
+ * The document for one panel; `bundle` names its script and stylesheet in dist/ (`webview`
+ * for the audit panel, `review` for the review panel). The stylesheet carries the id
+ * vscode-elements looks for, so its <vscode-icon> can load the bundled codicon font into its shadow root.
  */
-export function renderPanelHtml(webview: vscode.Webview, distUri: vscode.Uri, title: string): string {
+export function renderPanelHtml(webview: vscode.Webview, distUri: vscode.Uri, title: string, bundle = 'webview'): string {
   const nonce = newNonce();
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(distUri, name)).toString();
   return `<!DOCTYPE html>
@@ -37,12 +38,12 @@ export function renderPanelHtml(webview: vscode.Webview, distUri: vscode.Uri, ti
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${panelCsp(webview.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeAttribute(asset('webview.css'))}">
+<link rel="stylesheet" id="vscode-codicon-stylesheet" href="${escapeAttribute(asset(`${bundle}.css`))}">
 <title>${escapeAttribute(title)}</title>
 </head>
 <body>
 <main id="app"></main>
-<script nonce="${nonce}" src="${escapeAttribute(asset('webview.js'))}"></script>
+<script nonce="${nonce}" src="${escapeAttribute(asset(`${bundle}.js`))}"></script>
 </body>
 </html>`;
 }

@@ -2,6 +2,7 @@
 // extension host ↔ webview. Neither side invents messages ad hoc; every message that
 // crosses a boundary it does not trust is checked by the validators at the bottom.
 
+import type { ForgetDiff } from './engine/forgetDiff';
 import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, SweepPoint } from './engine/types';
 
 // ---------------------------------------------------------------- extension → worker
@@ -171,5 +172,93 @@ export function isToWebview(v: unknown): v is ToWebview {
       return true;
     default:
       return isRunUpdate(v);
+  }
+}
+
+// ---------------------------------------------------------------- review panel (forget-list changes)
+
+/** One side's audit, as the review compares them (the "after EMSE" model, retraining as the yardstick). */
+export interface ReviewSideMetrics {
+  fairR2: number;
+  r2Wanted: number;
+  expR2Unwanted: number;
+  forgetScore: number;
+  retrainFairR2: number;
+  distanceToRetrain: number;
+  unwanted: number;
+  overlapShare: number;
+  independenceDoubtful: boolean;
+  /** The verdict sentence of src/engine/verdict.ts. */
+  verdict: string;
+}
+
+export interface ReviewState {
+  datasetLabel: string;
+  /** "HEAD (1a2b3c4d: subject)". */
+  baseLabel: string;
+  headLabel: string;
+  diff: ForgetDiff;
+  /** Plain-language remarks: a side without a list or dataset, what was used instead. */
+  notes: string[];
+}
+
+export type ReviewAudit =
+  | { state: 'running' }
+  | { state: 'done'; base?: ReviewSideMetrics; head?: ReviewSideMetrics; baseError?: string; headError?: string }
+  | { state: 'cancelled' };
+
+export type ToReview =
+  | { type: 'review'; state: ReviewState }
+  | { type: 'audit'; audit: ReviewAudit }
+  /** The dataset or its forget list changed since this review was computed. */
+  | { type: 'stale' }
+  | { type: 'error'; message: string };
+
+export type FromReview =
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'pickRef' }
+  | { type: 'revealRow'; side: 'base' | 'head'; line: number };
+
+/** Validates a message received from the review webview. */
+export function isFromReview(v: unknown): v is FromReview {
+  if (!isObject(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'ready':
+    case 'refresh':
+    case 'pickRef':
+      return Object.keys(v).length === 1;
+    case 'revealRow':
+      return (v.side === 'base' || v.side === 'head') && isPositiveInt(v.line) && Object.keys(v).length === 3;
+    default:
+      return false;
+  }
+}
+
+/** Validates a message the review webview receives (shapes only; all text is shown as text). */
+export function isToReview(v: unknown): v is ToReview {
+  if (!isObject(v) || typeof v.type !== 'string') return false;
+  switch (v.type) {
+    case 'review': {
+      const state = v.state;
+      return (
+        isObject(state) &&
+        typeof state.datasetLabel === 'string' &&
+        typeof state.baseLabel === 'string' &&
+        typeof state.headLabel === 'string' &&
+        Array.isArray(state.notes) &&
+        isObject(state.diff) &&
+        Array.isArray(state.diff.changes) &&
+        isObject(state.diff.counts)
+      );
+    }
+    case 'audit':
+      return isObject(v.audit) && ['running', 'done', 'cancelled'].includes(v.audit.state as string);
+    case 'stale':
+      return true;
+    case 'error':
+      return typeof v.message === 'string';
+    default:
+      return false;
   }
 }

@@ -39,3 +39,8 @@ export class CancelledError extends Error {
     this.name = 'CancelledError';
   }
 }
+
+/** What to show for any thrown value: an UnlearnError with its file and line, else the message. */
+export function errorText(e: unknown): string {
+  return e instanceof UnlearnError ? e.describe() : e instanceof Error ? e.message : String(e);
+}

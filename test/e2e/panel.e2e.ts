@@ -31,7 +31,7 @@ const PROBE = 'unlearn-e2e-probe';
  * a webview/resource URL; the workbench's own errors (workbench.js, the offline gallery)
  * are not ours to judge here.
  */
-function collectWebviewErrors(page: Page): string[] {
+export function collectWebviewErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message: ConsoleMessage) => {
     const url = message.location().url ?? '';
@@ -43,7 +43,7 @@ function collectWebviewErrors(page: Page): string[] {
 }
 
 /** Proves the collector hears the panel's frame: a check that cannot hear would always pass. */
-async function probeCollector(frame: Frame, errors: string[]): Promise<void> {
+export async function probeCollector(frame: Frame, errors: string[]): Promise<void> {
   await frame.evaluate((probe) => console.error(probe), PROBE);
   const deadline = Date.now() + 5_000;
   while (!errors.some((e) => e.includes(PROBE))) {

@@ -19,7 +19,12 @@ const userSettings = {
   'extensions.autoUpdate': false,
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
-  'git.enabled': false,
+  // The built-in Git extension runs (the review features use its API), but quietly: no
+  // fetching, no repositories of parent folders (the workspace lives under the temp dir).
+  'git.enabled': true,
+  'git.autofetch': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'git.showProgress': false,
   'window.restoreWindows': 'none',
 };
 

@@ -55,7 +55,7 @@ export async function runUnit(phase) {
 }
 
 /** Files the packaged extension cannot work without (besides package.json's `main`). */
-const mustShip = ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/worker.js', 'dist/webview.js'];
+const mustShip = ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/worker.js', 'dist/webview.js', 'dist/review.js', 'dist/review.css'];
 /** Things that must never be in the package: sources, tests, build output, dependencies. */
 const mustNotShip = [/^src\//, /^test\//, /^out\//, /^node_modules\//, /^\.vscode-test\//, /^scripts\//, /\.ts$/, /\.map$/];
 

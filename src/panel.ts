@@ -352,13 +352,12 @@ export function registerPanel(context: vscode.ExtensionContext, host: PanelHost,
     return datasetUri;
   };
 
-  /** The dataset's panel, revealed (and focused unless `preserveFocus`), or a new one beside the editor. */
-  const open = (arg: unknown, preserveFocus = true): DatasetPanel | undefined => {
+  const open = (arg: unknown): DatasetPanel | undefined => {
     const datasetUri = datasetOf(arg);
     if (!datasetUri) return undefined;
     const existing = panels.get(datasetUri.toString());
     if (existing) {
-      existing.panel.reveal(undefined, preserveFocus);
+      existing.panel.reveal(undefined, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -384,9 +383,8 @@ export function registerPanel(context: vscode.ExtensionContext, host: PanelHost,
     });
 
   context.subscriptions.push(
-    // Asked for by name, the panel takes focus; a run or a panel command leaves focus where it is.
     vscode.commands.registerCommand('unlearn.openPanel', (arg?: unknown) => {
-      open(arg, false);
+      open(arg);
     }),
     vscode.commands.registerCommand('unlearn.runUnlearning', async (arg?: unknown) => {
       await open(arg)?.run();

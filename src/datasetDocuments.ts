@@ -26,7 +26,9 @@ export function isDatasetUri(uri: vscode.Uri): boolean {
 }
 
 export class DatasetDocuments implements vscode.Disposable {
-  private readonly cache = new Map<string, { key: string; version: Promise<DatasetVersion> }>();
+  private readonly cache = new Map<string, { key: string; generation: number; version: Promise<DatasetVersion> }>();
+  /** Per uri: bumped by forget() and by closing its editor, so a read begun before either is never reused after. */
+  private readonly generations = new Map<string, number>();
   private readonly instances = new WeakMap<vscode.TextDocument, number>();
   private lastInstance = 0;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -44,7 +46,7 @@ export class DatasetDocuments implements vscode.Disposable {
       // Closing a dirty editor without saving reverts to the file's text.
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (!isDatasetUri(doc.uri)) return;
-        this.cache.delete(doc.uri.toString());
+        this.forget(doc.uri);
         this.scheduleChange(doc.uri);
       }),
     );
@@ -57,14 +59,20 @@ export class DatasetDocuments implements vscode.Disposable {
 
   /** The parsed dataset as the user currently sees it. Throws what parseDataset throws. */
   async current(uri: vscode.Uri): Promise<DatasetVersion> {
+    const id = uri.toString();
+    // An mtime/size key alone can miss a rewrite within the same millisecond and size,
+    // so a cached read also has to be newer than the last change the watcher reported.
+    const generation = this.generations.get(id) ?? 0;
     const doc = this.openDocument(uri);
     const key = doc ? `doc:${this.instanceOf(doc)}:${doc.version}` : await this.diskKey(uri);
-    const cached = this.cache.get(uri.toString());
-    if (cached && cached.key === key) return cached.version;
-    const version = this.load(uri, key, doc);
-    this.cache.set(uri.toString(), { key, version });
-    version.catch(() => this.cache.delete(uri.toString()));
-    return version;
+    const cached = this.cache.get(id);
+    if (cached && cached.key === key && cached.generation >= generation) return cached.version;
+    const entry = { key, generation, version: this.load(uri, key, doc) };
+    if (!cached || cached.generation <= generation) this.cache.set(id, entry);
+    entry.version.catch(() => {
+      if (this.cache.get(id) === entry) this.cache.delete(id);
+    });
+    return entry.version;
   }
 
   /**
@@ -79,7 +87,9 @@ export class DatasetDocuments implements vscode.Disposable {
 
   /** Drops the cached parse (the file changed on disk). */
   forget(uri: vscode.Uri): void {
-    this.cache.delete(uri.toString());
+    const id = uri.toString();
+    this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+    this.cache.delete(id);
   }
 
   dispose(): void {

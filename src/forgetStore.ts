@@ -28,6 +28,14 @@ export interface DatasetSnapshot {
   unwanted: ReadonlySet<number>;
 }
 
+interface CachedSnapshot {
+  /** The dataset's invalidation count when the build started. */
+  generation: number;
+  /** DatasetVersion.key the build used. */
+  key: string;
+  snapshot: Promise<DatasetSnapshot>;
+}
+
 export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList;
 
 function isFileNotFound(e: unknown): boolean {
@@ -47,7 +55,9 @@ function patternGlob(pattern: string): string {
 }
 
 export class ForgetStore implements vscode.Disposable {
-  private readonly snapshots = new Map<string, Promise<DatasetSnapshot>>();
+  private readonly snapshots = new Map<string, CachedSnapshot>();
+  /** Per dataset: bumped by every invalidation (a change on disk, in an editor, or our own write). */
+  private readonly generations = new Map<string, number>();
   /** forget list uri → dataset uri, for every dataset seen so far. */
   private readonly datasetOfList = new Map<string, vscode.Uri>();
   private readonly writes = new Map<string, Promise<unknown>>();
@@ -114,16 +124,23 @@ export class ForgetStore implements vscode.Disposable {
    */
   async snapshot(datasetUri: vscode.Uri, reread = false): Promise<DatasetSnapshot> {
     const id = datasetUri.toString();
+    // Taken before any await: a build may serve this call only if it started after the
+    // latest invalidation this call has seen, so a read begun before a change on disk
+    // can never be cached (or returned) as the state after it.
+    const generation = this.generationOf(id);
     const version = await this.documents.current(datasetUri);
     const cached = reread ? undefined : this.snapshots.get(id);
-    if (cached) {
-      const snap = await cached.catch(() => undefined);
-      if (snap && snap.version.key === version.key) return snap;
+    if (cached && cached.generation >= generation && cached.key === version.key) {
+      const snap = await cached.snapshot.catch(() => undefined);
+      if (snap) return snap;
     }
-    const fresh = this.build(datasetUri, version);
-    this.snapshots.set(id, fresh);
-    fresh.catch(() => this.snapshots.delete(id));
-    return fresh;
+    const entry = { generation, key: version.key, snapshot: this.build(datasetUri, version) };
+    const current = this.snapshots.get(id);
+    if (!current || current.generation <= generation) this.snapshots.set(id, entry);
+    entry.snapshot.catch(() => {
+      if (this.snapshots.get(id) === entry) this.snapshots.delete(id);
+    });
+    return entry.snapshot;
   }
 
   /**
@@ -152,8 +169,14 @@ export class ForgetStore implements vscode.Disposable {
 
   /** Re-reads a dataset's list and text on next use and tells listeners. */
   invalidate(datasetUri: vscode.Uri): void {
-    this.snapshots.delete(datasetUri.toString());
+    const id = datasetUri.toString();
+    this.generations.set(id, this.generationOf(id) + 1);
+    this.snapshots.delete(id);
     this.changed.fire(datasetUri);
+  }
+
+  private generationOf(id: string): number {
+    return this.generations.get(id) ?? 0;
   }
 
   /** Finds the forget lists already in the workspace, so their Problems show without opening anything. */

@@ -38,6 +38,15 @@ interface CachedSnapshot {
 
 export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList;
 
+/**
+ * The file watcher coalesces the events of one batch, and a file created and deleted within
+ * a batch is reported not at all. If a read (say, for an editor that just opened) saw such a
+ * list in between, no event would ever correct it. So whenever a build sees the list change,
+ * the list is read again after the watcher has surely flushed (its batches are well under
+ * this) and the dataset invalidated if the file moved on meanwhile.
+ */
+const CONFIRM_LIST_MS = 1500;
+
 function isFileNotFound(e: unknown): boolean {
   return e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
 }
@@ -64,6 +73,9 @@ export class ForgetStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private listWatcher: vscode.FileSystemWatcher | undefined;
+  /** The list text the latest build of each dataset saw (null: no file), and the pending re-reads. */
+  private readonly seenList = new Map<string, string | null>();
+  private readonly confirmations = new Set<ReturnType<typeof setTimeout>>();
 
   /** Fires with a dataset's uri when its text, its forget list or the match between them may have changed. */
   readonly onDidChange = this.changed.event;
@@ -190,6 +202,7 @@ export class ForgetStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.confirmations) clearTimeout(timer);
     this.listWatcher?.dispose();
     vscode.Disposable.from(...this.disposables).dispose();
   }
@@ -210,6 +223,7 @@ export class ForgetStore implements vscode.Disposable {
   private async build(datasetUri: vscode.Uri, version: DatasetVersion): Promise<DatasetSnapshot> {
     const forgetUri = this.forgetUriFor(datasetUri);
     const listText = await this.readText(forgetUri);
+    this.confirmLater(datasetUri, forgetUri, listText);
     let list = emptyForgetList(this.relativeDatasetPath(forgetUri, datasetUri));
     let listError: UnlearnError | undefined;
     if (listText !== undefined) {
@@ -230,6 +244,23 @@ export class ForgetStore implements vscode.Disposable {
       match,
       unwanted: new Set(match.unwantedRows),
     };
+  }
+
+  /** See CONFIRM_LIST_MS. */
+  private confirmLater(datasetUri: vscode.Uri, forgetUri: vscode.Uri, listText: string | undefined): void {
+    const id = datasetUri.toString();
+    const seen = listText ?? null;
+    if (this.seenList.has(id) && this.seenList.get(id) === seen) return;
+    this.seenList.set(id, seen);
+    const timer = setTimeout(async () => {
+      this.confirmations.delete(timer);
+      const now = await this.readText(forgetUri).then((text) => text ?? null, () => undefined);
+      if (now !== undefined && now !== this.seenList.get(id)) {
+        this.log.debug(`${baseName(forgetUri)} changed without a file event; reading it again`);
+        this.invalidate(datasetUri);
+      }
+    }, CONFIRM_LIST_MS);
+    this.confirmations.add(timer);
   }
 
   private async applyEdit(datasetUri: vscode.Uri, forgetUri: vscode.Uri, edit: ForgetListEdit): Promise<DatasetSnapshot> {

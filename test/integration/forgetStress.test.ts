@@ -111,6 +111,18 @@ describe('Forget list sync under stress', function () {
         ['delete list', async () => {
           await vscode.workspace.fs.delete(listUri).then(undefined, () => undefined);
         }],
+        // Created and deleted within one watcher batch, which then reports neither, while a
+        // freshly opened editor reads it in between.
+        ['flash list', async () => {
+          if (editor && !editor.document.isClosed && vscode.window.activeTextEditor === editor) {
+            await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+          }
+          const ds = parseDataset(await readText(paper), 'paper.csv');
+          await writeText(listUri, serializeForgetList(addRows(emptyForgetList('paper.csv'), ds, [pick(ds.rowCount)], 'flash', '2026-01-02')));
+          editor = await openDataset(paper);
+          await sleep(pick(40));
+          await vscode.workspace.fs.delete(listUri).then(undefined, () => undefined);
+        }],
         ['write broken list', async () => {
           await writeText(listUri, '{ "version": 1, "entries": [ ');
         }],

@@ -133,14 +133,18 @@ describe('Forget list sync under stress', function () {
         }],
         ['edit in editor', async () => {
           if (!editor || editor.document.isClosed) return;
-          const line = 1 + pick(Math.max(1, editor.document.lineCount - 2));
+          const where = random();
           const kind = pick(3);
+          const inserted = `${900 + pick(99)},${random().toFixed(3)},1.5,typed\n`;
+          const appended = random() < 0.3 ? ',ragged' : '7';
           pending.push(
             editor.edit((b) => {
-              const at = editor!.document.lineAt(line);
-              if (kind === 0) b.insert(new vscode.Position(line, 0), `${900 + pick(99)},${random().toFixed(3)},1.5,typed\n`);
+              // Chosen when the edit applies: edits still pending may have changed the line count.
+              const line = 1 + Math.floor(where * Math.max(1, editor!.document.lineCount - 2));
+              const at = editor!.document.lineAt(Math.min(line, editor!.document.lineCount - 1));
+              if (kind === 0) b.insert(at.range.start, inserted);
               else if (kind === 1) b.delete(at.rangeIncludingLineBreak);
-              else b.insert(at.range.end, kind === 2 && random() < 0.3 ? ',ragged' : '7');
+              else b.insert(at.range.end, appended);
             }),
           );
         }],

@@ -1,18 +1,35 @@
 // Reads a dataset's text — the open editor's (possibly unsaved) text when there is one,
 // else the file through workspace.fs — and keeps one parse per dataset version, so the
 // decorations, hovers, status bar and Problems of one edit share a single parse.
+// Small datasets are parsed here; large ones in the index worker (DatasetIndexer), which
+// also answers what needs their cells (matching, `where`, problems): the same engine
+// functions either way, so both paths give the same results.
 
 import * as vscode from 'vscode';
+import { IndexedDataset, LineStarts } from './datasetIndex';
+import type { DatasetIndexer } from './datasetIndexer';
+import { describeColumns, extractXY } from './engine/columns';
 import { decodeUtf8, isDatasetFileName, parseDataset } from './engine/dataset';
-import type { ParsedDataset } from './engine/types';
+import { matchForgetList } from './engine/forgetList';
+import type { ColumnInfo, ForgetList, ForgetMatch, ParsedDataset, SkippedRow } from './engine/types';
+import { selectRowsWhere } from './engine/where';
+
+/** Datasets from this size (bytes, or UTF-16 units of an editor's text) are parsed in the index worker. */
+export const LARGE_DATASET_SIZE = 2_000_000;
+/** A replaced version stays in the worker this long, for queries still running on it. */
+const DROP_DELAY_MS = 10_000;
 
 /** Edits in a dirty dataset editor re-match marks after this pause in typing. */
 const EDIT_DEBOUNCE_MS = 300;
 
 export interface DatasetVersion {
   uri: vscode.Uri;
-  text: string;
+  /** The text, for datasets parsed here; undefined for large ones (it stays in the worker). */
+  text: string | undefined;
+  /** An IndexedDataset (positions and fingerprints only) for large datasets. */
   dataset: ParsedDataset;
+  /** describeColumns() of the dataset. */
+  columns: ColumnInfo[];
   /** Changes whenever the text may have changed (editor version or file mtime/size). */
   key: string;
 }
@@ -38,8 +55,21 @@ export class DatasetDocuments implements vscode.Disposable {
   /** Fires (debounced) when an open dataset's text changes in its editor. */
   readonly onDidChangeText = this.changed.event;
 
-  constructor() {
+  /** Tests lower this to send small files down the worker path. */
+  private largeSize = LARGE_DATASET_SIZE;
+
+  constructor(private readonly indexer: DatasetIndexer) {
     this.disposables.push(
+      // The worker's parses are gone: read those datasets again.
+      indexer.onDidLose(() => {
+        for (const entry of this.cache.values()) {
+          void entry.version.then((v) => {
+            if (!(v.dataset instanceof IndexedDataset)) return;
+            this.forget(v.uri);
+            this.changed.fire(v.uri);
+          }, () => undefined);
+        }
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && isDatasetUri(e.document.uri)) this.scheduleChange(e.document.uri);
       }),
@@ -68,7 +98,10 @@ export class DatasetDocuments implements vscode.Disposable {
     const cached = this.cache.get(id);
     if (cached && cached.key === key && cached.generation >= generation) return cached.version;
     const entry = { key, generation, version: this.load(uri, key, doc) };
-    if (!cached || cached.generation <= generation) this.cache.set(id, entry);
+    if (!cached || cached.generation <= generation) {
+      this.cache.set(id, entry);
+      if (cached) this.dropLater(cached.version);
+    }
     entry.version.catch(() => {
       if (this.cache.get(id) === entry) this.cache.delete(id);
     });
@@ -114,9 +147,59 @@ export class DatasetDocuments implements vscode.Disposable {
     return `disk:${stat.mtime}:${stat.size}`;
   }
 
+  /** Test hook: datasets from this size take the worker path (undefined: the default). Re-reads everything. */
+  useWorkerAbove(size: number | undefined): vscode.Uri[] {
+    this.largeSize = size ?? LARGE_DATASET_SIZE;
+    const uris = [...this.cache.keys()].map((id) => vscode.Uri.parse(id));
+    for (const uri of uris) this.forget(uri);
+    return uris;
+  }
+
+  // ------------------------------------------------ queries that read cells: here or in the worker
+
+  match(ds: ParsedDataset, list: ForgetList): Promise<ForgetMatch> | ForgetMatch {
+    return ds instanceof IndexedDataset ? this.indexer.match(ds, list) : matchForgetList(list, ds);
+  }
+
+  rowsWhere(ds: ParsedDataset, expression: string): Promise<number[]> | number[] {
+    return ds instanceof IndexedDataset ? this.indexer.where(ds, expression) : selectRowsWhere(ds, expression);
+  }
+
+  async skipped(ds: ParsedDataset, x: string, y: string): Promise<{ skipped: SkippedRow[]; skippedCount: number }> {
+    if (ds instanceof IndexedDataset) return this.indexer.skipped(ds, x, y);
+    const { skipped, skippedCount } = extractXY(ds, x, y);
+    return { skipped, skippedCount };
+  }
+
+  /** LineStarts.span of each 1-based line of the version's text. */
+  async lineSpans(version: DatasetVersion, lines: number[]): Promise<[number, number][]> {
+    if (version.text === undefined) return this.indexer.lineSpans(version.dataset as IndexedDataset, lines);
+    const starts = new LineStarts(version.text);
+    return lines.map((line) => starts.span(line));
+  }
+
+  /** The version's text (read again for a large dataset, whose text is not kept here). */
+  async text(version: DatasetVersion): Promise<string> {
+    if (version.text !== undefined) return version.text;
+    return decodeUtf8(await this.bytes(version.uri));
+  }
+
   private async load(uri: vscode.Uri, key: string, doc: vscode.TextDocument | undefined): Promise<DatasetVersion> {
-    const text = doc ? doc.getText() : decodeUtf8(await vscode.workspace.fs.readFile(uri));
-    return { uri, text, key, dataset: parseDataset(text, baseName(uri)) };
+    const name = baseName(uri);
+    const data = doc ? doc.getText() : await vscode.workspace.fs.readFile(uri);
+    if (data.length >= this.largeSize) {
+      const dataset = await this.indexer.index(name, data);
+      return { uri, text: undefined, key, dataset, columns: dataset.columnInfo };
+    }
+    const text = typeof data === 'string' ? data : decodeUtf8(data);
+    const dataset = parseDataset(text, name);
+    return { uri, text, key, dataset, columns: describeColumns(dataset) };
+  }
+
+  private dropLater(version: Promise<DatasetVersion>): void {
+    void version.then((v) => {
+      if (v.dataset instanceof IndexedDataset) setTimeout(() => this.indexer.drop(v.dataset as IndexedDataset), DROP_DELAY_MS);
+    }, () => undefined);
   }
 
   private scheduleChange(uri: vscode.Uri): void {

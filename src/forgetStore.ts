@@ -10,7 +10,7 @@ import * as config from './config';
 import { writeFileAtomically } from './atomicWrite';
 import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
-import { emptyForgetList, matchForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
+import { emptyForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
 
 export interface DatasetSnapshot {
@@ -36,7 +36,8 @@ interface CachedSnapshot {
   snapshot: Promise<DatasetSnapshot>;
 }
 
-export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList;
+/** May be async: questions about a large dataset's cells go to the index worker. */
+export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList | Promise<ForgetList>;
 
 /**
  * The file watcher coalesces the events of one batch, and a file created and deleted within
@@ -179,6 +180,11 @@ export class ForgetStore implements vscode.Disposable {
     return this.readText(this.forgetUriFor(datasetUri));
   }
 
+  /** selectRowsWhere, in the index worker for a large dataset. */
+  rowsWhere(dataset: ParsedDataset, expression: string): Promise<number[]> | number[] {
+    return this.documents.rowsWhere(dataset, expression);
+  }
+
   /** Re-reads a dataset's list and text on next use and tells listeners. */
   invalidate(datasetUri: vscode.Uri): void {
     const id = datasetUri.toString();
@@ -233,7 +239,7 @@ export class ForgetStore implements vscode.Disposable {
         listError = e instanceof UnlearnError ? e : new UnlearnError(String(e), baseName(forgetUri));
       }
     }
-    const match = matchForgetList(list, version.dataset);
+    const match = await this.documents.match(version.dataset, list);
     return {
       datasetUri,
       forgetUri,
@@ -272,7 +278,7 @@ export class ForgetStore implements vscode.Disposable {
     if (snap.listError) {
       throw new UnlearnError(`cannot be read, so it was not changed: ${snap.listError.describe()}`, baseName(forgetUri));
     }
-    const text = serializeForgetList(edit(snap.list, snap.version.dataset));
+    const text = serializeForgetList(await edit(snap.list, snap.version.dataset));
     if (text === snap.listText) return snap;
     await writeFileAtomically(forgetUri, text);
     this.log.info(`Wrote ${forgetUri.fsPath || forgetUri.toString()}`);

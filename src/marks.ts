@@ -9,7 +9,7 @@ import { baseName, isDatasetUri, rowsInLines } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
 import { addRows, matchForgetList, removeEntries, removeRows } from './engine/forgetList';
 import type { ParsedDataset } from './engine/types';
-import { compileWhere, selectRowsWhere } from './engine/where';
+import { compileWhere } from './engine/where';
 import type { ForgetStore } from './forgetStore';
 
 export interface MarkArgs {
@@ -182,7 +182,7 @@ export class MarkCommands implements vscode.Disposable {
       }));
     if (!expression) return 0;
     const snap = await this.store.snapshot(uri, true);
-    const matched = selectRowsWhere(snap.version.dataset, expression);
+    const matched = await this.store.rowsWhere(snap.version.dataset, expression);
     const fresh = matched.filter((r) => !snap.unwanted.has(r));
     if (fresh.length === 0) {
       const already = matched.length > 0 ? ` (${plural(matched.length, 'row')} matched, all already marked)` : '';
@@ -192,7 +192,7 @@ export class MarkCommands implements vscode.Disposable {
     const reason = await this.reason(args.reason, fresh.length, uri, `${plural(matched.length, 'row')} match`);
     if (reason === undefined) return 0;
     const date = today();
-    await this.store.update(uri, (list, ds) => addRows(list, ds, selectRowsWhere(ds, expression), reason, date));
+    await this.store.update(uri, async (list, ds) => addRows(list, ds, await this.store.rowsWhere(ds, expression), reason, date));
     void vscode.window.showInformationMessage(
       `Marked ${plural(fresh.length, 'row')} where ${expression}` +
         (matched.length > fresh.length ? ` (${matched.length - fresh.length} already marked).` : '.'),

@@ -6,12 +6,12 @@
 // functions either way, so both paths give the same results.
 
 import * as vscode from 'vscode';
-import { IndexedDataset, LineStarts } from './datasetIndex';
+import { IndexedDataset, LineStarts, readForgetList, type ReadList } from './datasetIndex';
 import type { DatasetIndexer } from './datasetIndexer';
 import { describeColumns, extractXY } from './engine/columns';
 import { decodeUtf8, isDatasetFileName, parseDataset } from './engine/dataset';
-import { matchForgetList } from './engine/forgetList';
-import type { ColumnInfo, ForgetList, ForgetMatch, ParsedDataset, SkippedRow } from './engine/types';
+import { addRows, serializeForgetList } from './engine/forgetList';
+import type { ColumnInfo, ForgetList, ParsedDataset, SkippedRow } from './engine/types';
 import { selectRowsWhere } from './engine/where';
 
 /** Datasets from this size (bytes, or UTF-16 units of an editor's text) are parsed in the index worker. */
@@ -157,8 +157,19 @@ export class DatasetDocuments implements vscode.Disposable {
 
   // ------------------------------------------------ queries that read cells: here or in the worker
 
-  match(ds: ParsedDataset, list: ForgetList): Promise<ForgetMatch> | ForgetMatch {
-    return ds instanceof IndexedDataset ? this.indexer.match(ds, list) : matchForgetList(list, ds);
+  /** readForgetList(); a large list of a large dataset is parsed in the worker too. */
+  readList(ds: ParsedDataset, text: string | undefined, fileName: string, fallback: ForgetList): Promise<ReadList> | ReadList {
+    return ds instanceof IndexedDataset ? this.indexer.readList(ds, text, fileName, fallback) : readForgetList(text, fileName, fallback, ds);
+  }
+
+  serialize(ds: ParsedDataset, list: ForgetList): Promise<string> | string {
+    return ds instanceof IndexedDataset ? this.indexer.serialize(ds, list) : serializeForgetList(list);
+  }
+
+  /** The list with every row matching the expression added (engine's addRows). */
+  addRowsWhere(ds: ParsedDataset, list: ForgetList, expression: string, reason: string, date: string): Promise<ForgetList> | ForgetList {
+    if (ds instanceof IndexedDataset) return this.indexer.addRowsWhere(ds, list, expression, reason, date);
+    return addRows(list, ds, selectRowsWhere(ds, expression), reason, date);
   }
 
   rowsWhere(ds: ParsedDataset, expression: string): Promise<number[]> | number[] {
@@ -186,7 +197,9 @@ export class DatasetDocuments implements vscode.Disposable {
 
   private async load(uri: vscode.Uri, key: string, doc: vscode.TextDocument | undefined): Promise<DatasetVersion> {
     const name = baseName(uri);
-    const data = doc ? doc.getText() : await vscode.workspace.fs.readFile(uri);
+    // A clean editor shows the file: a large one is read as bytes and moved to the worker
+    // rather than copied out of the editor as a string.
+    const data = doc && (doc.isDirty || !(await this.isLarge(uri))) ? doc.getText() : await vscode.workspace.fs.readFile(uri);
     if (data.length >= this.largeSize) {
       const dataset = await this.indexer.index(name, data);
       return { uri, text: undefined, key, dataset, columns: dataset.columnInfo };
@@ -194,6 +207,14 @@ export class DatasetDocuments implements vscode.Disposable {
     const text = typeof data === 'string' ? data : decodeUtf8(data);
     const dataset = parseDataset(text, name);
     return { uri, text, key, dataset, columns: describeColumns(dataset) };
+  }
+
+  private async isLarge(uri: vscode.Uri): Promise<boolean> {
+    try {
+      return (await vscode.workspace.fs.stat(uri)).size >= this.largeSize;
+    } catch {
+      return false; // not a file (e.g. untitled): the editor's text it is
+    }
   }
 
   private dropLater(version: Promise<DatasetVersion>): void {

@@ -3,7 +3,9 @@
 // copying. Large datasets are parsed and matched in the worker; the host keeps only this.
 // Pure (no vscode, no Node APIs): the worker builds it, the host reads it.
 
-import type { ColumnInfo, DatasetFormat, ParsedDataset, ParseIssue } from './engine/types';
+import { UnlearnError } from './engine/errors';
+import { matchForgetList, parseForgetList } from './engine/forgetList';
+import type { ColumnInfo, DatasetFormat, ForgetList, ForgetMatch, ParsedDataset, ParseIssue } from './engine/types';
 
 /** The transferable form (the worker's 'indexed' reply). */
 export interface DatasetIndexData {
@@ -35,6 +37,11 @@ export function indexDataset(ds: ParsedDataset, columnInfo: ColumnInfo[]): Datas
     fingerprintLo[r] = parseInt(fp.slice(8), 16);
   }
   return { format: ds.format, columns: ds.columns, columnInfo, errors: ds.errors, rowCount: n, startLines, endLines, fingerprintHi, fingerprintLo };
+}
+
+/** Bytes whose whole buffer can be moved to a worker: a view into a shared buffer (Node's pool) is copied first. */
+export function ownedBytes(data: Uint8Array): Uint8Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
 }
 
 /** The buffers to list in postMessage's transfer list. */
@@ -106,4 +113,26 @@ export class LineStarts {
     const end = next > start && this.text[next - 1] === '\r' ? next - 1 : next;
     return [index, end - start];
   }
+}
+
+/** A forget list as read for a snapshot: parsed (or `fallback` with the reason it could not be) and matched. */
+export interface ReadList {
+  list: ForgetList;
+  error?: { message: string; file?: string; line?: number };
+  match: ForgetMatch;
+}
+
+/** Parses and matches a list (undefined text: no file) — in the host or in the index worker, the same way. */
+export function readForgetList(text: string | undefined, fileName: string, fallback: ForgetList, ds: ParsedDataset): ReadList {
+  let list = fallback;
+  let error: ReadList['error'];
+  if (text !== undefined) {
+    try {
+      list = parseForgetList(text, fileName);
+    } catch (e) {
+      const failure = e instanceof UnlearnError ? e : new UnlearnError(String(e), fileName);
+      error = { message: failure.message, file: failure.file, line: failure.line };
+    }
+  }
+  return { list, error, match: matchForgetList(list, ds) };
 }

@@ -6,9 +6,9 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
-import { IndexedDataset, type DatasetIndexData } from './datasetIndex';
+import { IndexedDataset, ownedBytes, type DatasetIndexData, type ReadList } from './datasetIndex';
 import { UnlearnError } from './engine/errors';
-import type { ForgetList, ForgetMatch } from './engine/types';
+import type { ForgetList } from './engine/types';
 import { isFromIndexWorker, type IndexQueries, type IndexQuery, type IndexRequest } from './protocol';
 
 interface Pending {
@@ -35,16 +35,23 @@ export class DatasetIndexer implements vscode.Disposable {
   async index(fileName: string, data: Uint8Array | string): Promise<IndexedDataset> {
     const key = `${fileName}#${this.nextKey++}`;
     const started = Date.now();
-    // Bytes are moved, not copied; a view into a shared buffer (Node's pool) is copied first.
-    const owned = typeof data === 'string' || (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) ? data : data.slice();
+    const owned = typeof data === 'string' ? data : ownedBytes(data);
     const transfer = typeof owned === 'string' ? [] : [owned.buffer as ArrayBuffer];
     const index = await this.query<'index'>({ type: 'index', id: 0, key, fileName, data: owned }, transfer);
     this.log.info(`Indexed ${fileName} in the worker: ${index.rowCount} rows in ${Date.now() - started} ms`);
     return new IndexedDataset(index as DatasetIndexData, key);
   }
 
-  match(ds: IndexedDataset, list: ForgetList): Promise<ForgetMatch> {
-    return this.query<'match'>({ type: 'match', id: 0, key: ds.workerKey, list });
+  readList(ds: IndexedDataset, text: string | undefined, fileName: string, fallback: ForgetList): Promise<ReadList> {
+    return this.query<'readList'>({ type: 'readList', id: 0, key: ds.workerKey, text, fileName, fallback });
+  }
+
+  serialize(ds: IndexedDataset, list: ForgetList): Promise<string> {
+    return this.query<'serialize'>({ type: 'serialize', id: 0, key: ds.workerKey, list });
+  }
+
+  addRowsWhere(ds: IndexedDataset, list: ForgetList, expression: string, reason: string, date: string): Promise<ForgetList> {
+    return this.query<'addRowsWhere'>({ type: 'addRowsWhere', id: 0, key: ds.workerKey, list, expression, reason, date });
   }
 
   where(ds: IndexedDataset, expression: string): Promise<number[]> {

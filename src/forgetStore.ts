@@ -10,7 +10,7 @@ import * as config from './config';
 import { writeFileAtomically } from './atomicWrite';
 import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
-import { emptyForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
+import { emptyForgetList, parseForgetList } from './engine/forgetList';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
 
 export interface DatasetSnapshot {
@@ -185,6 +185,11 @@ export class ForgetStore implements vscode.Disposable {
     return this.documents.rowsWhere(dataset, expression);
   }
 
+  /** An edit adding the rows where the expression holds, computed in the index worker for a large dataset. */
+  addRowsWhere(expression: string, reason: string, date: string): ForgetListEdit {
+    return (list, dataset) => this.documents.addRowsWhere(dataset, list, expression, reason, date);
+  }
+
   /** Re-reads a dataset's list and text on next use and tells listeners. */
   invalidate(datasetUri: vscode.Uri): void {
     const id = datasetUri.toString();
@@ -230,16 +235,9 @@ export class ForgetStore implements vscode.Disposable {
     const forgetUri = this.forgetUriFor(datasetUri);
     const listText = await this.readText(forgetUri);
     this.confirmLater(datasetUri, forgetUri, listText);
-    let list = emptyForgetList(this.relativeDatasetPath(forgetUri, datasetUri));
-    let listError: UnlearnError | undefined;
-    if (listText !== undefined) {
-      try {
-        list = parseForgetList(listText, baseName(forgetUri));
-      } catch (e) {
-        listError = e instanceof UnlearnError ? e : new UnlearnError(String(e), baseName(forgetUri));
-      }
-    }
-    const match = await this.documents.match(version.dataset, list);
+    const fallback = emptyForgetList(this.relativeDatasetPath(forgetUri, datasetUri));
+    const { list, error, match } = await this.documents.readList(version.dataset, listText, baseName(forgetUri), fallback);
+    const listError = error && new UnlearnError(error.message, error.file, error.line);
     return {
       datasetUri,
       forgetUri,
@@ -278,7 +276,7 @@ export class ForgetStore implements vscode.Disposable {
     if (snap.listError) {
       throw new UnlearnError(`cannot be read, so it was not changed: ${snap.listError.describe()}`, baseName(forgetUri));
     }
-    const text = serializeForgetList(await edit(snap.list, snap.version.dataset));
+    const text = await this.documents.serialize(snap.version.dataset, await edit(snap.list, snap.version.dataset));
     if (text === snap.listText) return snap;
     await writeFileAtomically(forgetUri, text);
     this.log.info(`Wrote ${forgetUri.fsPath || forgetUri.toString()}`);

@@ -192,7 +192,7 @@ export class MarkCommands implements vscode.Disposable {
     const reason = await this.reason(args.reason, fresh.length, uri, `${plural(matched.length, 'row')} match`);
     if (reason === undefined) return 0;
     const date = today();
-    await this.store.update(uri, async (list, ds) => addRows(list, ds, await this.store.rowsWhere(ds, expression), reason, date));
+    await this.store.update(uri, this.store.addRowsWhere(expression, reason, date));
     void vscode.window.showInformationMessage(
       `Marked ${plural(fresh.length, 'row')} where ${expression}` +
         (matched.length > fresh.length ? ` (${matched.length - fresh.length} already marked).` : '.'),

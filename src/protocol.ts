@@ -2,8 +2,8 @@
 // extension host ↔ webview. Neither side invents messages ad hoc; every message that
 // crosses a boundary it does not trust is checked by the validators at the bottom.
 
-import type { DatasetIndexData } from './datasetIndex';
-import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, ForgetList, ForgetMatch, SkippedRow, SweepPoint } from './engine/types';
+import type { DatasetIndexData, ReadList } from './datasetIndex';
+import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, ForgetList, SkippedRow, SweepPoint } from './engine/types';
 
 // ---------------------------------------------------------------- extension → worker
 
@@ -61,7 +61,12 @@ export type FromWorker = WorkerProgress | WorkerResult | WorkerError;
 export interface IndexQueries {
   /** Parse a dataset version (bytes from disk, or an editor's text) and keep it as `key`. */
   index: { request: { fileName: string; data: Uint8Array | string }; reply: DatasetIndexData };
-  match: { request: { list: ForgetList }; reply: ForgetMatch };
+  /** readForgetList() against the version. */
+  readList: { request: { text: string | undefined; fileName: string; fallback: ForgetList }; reply: ReadList };
+  /** serializeForgetList() of a (large) list. */
+  serialize: { request: { list: ForgetList }; reply: string };
+  /** addRows(list, ds, selectRowsWhere(ds, expression), reason, date). */
+  addRowsWhere: { request: { list: ForgetList; expression: string; reason: string; date: string }; reply: ForgetList };
   where: { request: { expression: string }; reply: number[] };
   skipped: { request: { x: string; y: string }; reply: { skipped: SkippedRow[]; skippedCount: number } };
   /** LineStarts.span of each 1-based line: [0-based line, length without the line break]. */

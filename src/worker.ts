@@ -7,11 +7,11 @@
 //   over it, so the extension host never parses or scans a large file itself.
 
 import { parentPort } from 'worker_threads';
-import { indexDataset, LineStarts, transferablesOf } from './datasetIndex';
+import { indexDataset, LineStarts, readForgetList, transferablesOf } from './datasetIndex';
 import { describeColumns, extractXY } from './engine/columns';
 import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
-import { matchForgetList, parseForgetList } from './engine/forgetList';
+import { addRows, parseForgetList, serializeForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
 import type { ParsedDataset } from './engine/types';
 import { selectRowsWhere } from './engine/where';
@@ -70,7 +70,12 @@ const answers: { [K in keyof IndexQueries]: Answer<K> } = {
     while (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as string);
     return indexDataset(ds, describeColumns(ds));
   },
-  match: ({ key, list }) => matchForgetList(list, version(key).ds),
+  readList: ({ key, text, fileName, fallback }) => readForgetList(text, fileName, fallback, version(key).ds),
+  serialize: ({ list }) => serializeForgetList(list),
+  addRowsWhere: ({ key, list, expression, reason, date }) => {
+    const ds = version(key).ds;
+    return addRows(list, ds, selectRowsWhere(ds, expression), reason, date);
+  },
   where: ({ key, expression }) => selectRowsWhere(version(key).ds, expression),
   skipped: ({ key, x, y }) => {
     const { skipped, skippedCount } = extractXY(version(key).ds, x, y);
@@ -90,7 +95,7 @@ const answers: { [K in keyof IndexQueries]: Answer<K> } = {
 function answer(request: IndexRequest): void {
   const value = (answers[request.type] as Answer<typeof request.type>)(request as never);
   const transfer = request.type === 'index' ? transferablesOf(value as IndexQueries['index']['reply']) : [];
-  if (request.type === 'match') transfer.push((value as IndexQueries['match']['reply']).rowOfEntry.buffer as ArrayBuffer);
+  if (request.type === 'readList') transfer.push((value as IndexQueries['readList']['reply']).match.rowOfEntry.buffer as ArrayBuffer);
   post({ type: 'reply', id: request.id, value }, transfer);
 }
 

@@ -1,6 +1,6 @@
 // Figures, not assertions: the extension host's longest event-loop stall while a 1M-row
 // dataset is opened, 10k of its rows are marked by expression, and unlearning runs on it.
-// The file is generated in the test workspace. Lines start with "[timing]"; with
+// The file (24 MB) is generated in the test workspace. Lines start with "[timing]"; with
 // UNLEARN_TIMINGS_FILE set they are also appended to that file.
 
 import * as fs from 'fs';
@@ -72,7 +72,12 @@ describe('A 1M-row dataset (timings)', function () {
   });
 
   it('prints the longest stall while opening, marking 10k rows by expression, and running', async () => {
-    await stallDuring('open (until the status bar counts the rows)', async () => {
+    // As activation-time discovery reads a dataset with a forget list: no editor, so no document sync.
+    await stallDuring('read without an editor (columns and settings for the panel)', async () => {
+      await vscode.commands.executeCommand('unlearn._describe', big);
+    });
+    // This includes VS Code syncing the 24 MB document to the extension host, which no extension avoids.
+    await stallDuring('open in an editor (until the status bar counts the rows)', async () => {
       await openDataset(big);
       await waitFor('the row count', async () => ((await statusBar())?.includes(`of ${ROWS} rows`) ? true : undefined), 120_000);
     });

@@ -10,7 +10,7 @@ import * as config from './config';
 import { writeFileAtomically } from './atomicWrite';
 import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
-import { emptyForgetList, parseForgetList } from './engine/forgetList';
+import { emptyForgetList } from './engine/forgetList';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
 
 export interface DatasetSnapshot {
@@ -297,7 +297,10 @@ export class ForgetStore implements vscode.Disposable {
     try {
       const text = await this.readText(forgetUri);
       if (text === undefined) return undefined;
-      const field = parseForgetList(text, baseName(forgetUri)).dataset;
+      // Only the one field: plain JSON.parse, not the full check with line positions, which
+      // takes long on a list of a large dataset (that check runs when the snapshot is built).
+      const field: unknown = (JSON.parse(text) as { dataset?: unknown } | null)?.dataset;
+      if (typeof field !== 'string') return undefined; // no usable field: the pattern decides
       return forgetUri.with({ path: path.posix.join(path.posix.dirname(forgetUri.path), field) });
     } catch {
       return undefined; // unreadable: fall back to the pattern

@@ -90,6 +90,10 @@ describe('A 1M-row dataset (timings)', function () {
       editor.revealRange(new vscode.Range(ROWS / 2, 0, ROWS / 2, 0));
       await new Promise((resolve) => setTimeout(resolve, 1000));
     });
+    await stallDuring('toggle the mark of one row (10k entries in the list)', async () => {
+      await vscode.commands.executeCommand('unlearn.toggleMark', { uri: big, lines: [ROWS / 2 + 2], reason: 'timing' });
+      await waitFor('10k + 1 marks', async () => ((await statusBar())?.startsWith(`$(eye-closed) ${ROWS / UNWANTED_EVERY + 1} unwanted`) ? true : undefined), 120_000);
+    });
     await stallDuring('hover on a marked row', async () => {
       await vscode.commands.executeCommand('vscode.executeHoverProvider', big, new vscode.Position(ROWS / 2, 1));
     });

@@ -13,6 +13,7 @@ import { decodeUtf8, isDatasetFileName, parseDataset } from './engine/dataset';
 import { addRows, serializeForgetList } from './engine/forgetList';
 import type { ColumnInfo, ForgetList, ParsedDataset, SkippedRow } from './engine/types';
 import { selectRowsWhere } from './engine/where';
+import { markLines, type MarkAction, type MarkEdit } from './markEdit';
 
 /** Datasets from this size (bytes, or UTF-16 units of an editor's text) are parsed in the index worker. */
 export const LARGE_DATASET_SIZE = 2_000_000;
@@ -166,6 +167,11 @@ export class DatasetDocuments implements vscode.Disposable {
     return ds instanceof IndexedDataset ? this.indexer.serialize(ds, list) : serializeForgetList(list);
   }
 
+  markLines(ds: ParsedDataset, list: ForgetList, lines: number[], action: MarkAction, reason: string, date: string): Promise<MarkEdit> | MarkEdit {
+    if (ds instanceof IndexedDataset) return this.indexer.markLines(ds, list, lines, action, reason, date);
+    return markLines(list, ds, lines, action, reason, date);
+  }
+
   /** The list with every row matching the expression added (engine's addRows). */
   addRowsWhere(ds: ParsedDataset, list: ForgetList, expression: string, reason: string, date: string): Promise<ForgetList> | ForgetList {
     if (ds instanceof IndexedDataset) return this.indexer.addRowsWhere(ds, list, expression, reason, date);
@@ -234,31 +240,4 @@ export class DatasetDocuments implements vscode.Disposable {
       }, EDIT_DEBOUNCE_MS),
     );
   }
-}
-
-/** The rowIndex of the row covering a 1-based file line, or undefined (header, blank or broken line). */
-export function rowAtLine(ds: ParsedDataset, line: number): number | undefined {
-  const candidate = firstRowAfter(ds, line) - 1;
-  return candidate >= 0 && ds.endLineOf(candidate) >= line ? candidate : undefined;
-}
-
-/** rowIndex values of the rows touching 1-based lines first..last, in order. */
-export function rowsInLines(ds: ParsedDataset, first: number, last: number): number[] {
-  const rows: number[] = [];
-  for (let row = rowAtLine(ds, first) ?? firstRowAfter(ds, first); row < ds.rowCount && ds.lineOf(row) <= last; row++) {
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** The first row starting after a 1-based line (rows start on increasing lines: binary search). */
-function firstRowAfter(ds: ParsedDataset, line: number): number {
-  let lo = 0;
-  let hi = ds.rowCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ds.lineOf(mid) > line) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

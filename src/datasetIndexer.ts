@@ -9,6 +9,7 @@ import { Worker } from 'worker_threads';
 import { IndexedDataset, ownedBytes, type DatasetIndexData, type ReadList } from './datasetIndex';
 import { UnlearnError } from './engine/errors';
 import type { ForgetList } from './engine/types';
+import type { MarkAction, MarkEdit } from './markEdit';
 import { isFromIndexWorker, type IndexQueries, type IndexQuery, type IndexRequest } from './protocol';
 
 interface Pending {
@@ -48,6 +49,10 @@ export class DatasetIndexer implements vscode.Disposable {
 
   serialize(ds: IndexedDataset, list: ForgetList): Promise<string> {
     return this.query<'serialize'>({ type: 'serialize', id: 0, key: ds.workerKey, list });
+  }
+
+  markLines(ds: IndexedDataset, list: ForgetList, lines: number[], action: MarkAction, reason: string, date: string): Promise<MarkEdit> {
+    return this.query<'markLines'>({ type: 'markLines', id: 0, key: ds.workerKey, list, lines, action, reason, date });
   }
 
   addRowsWhere(ds: IndexedDataset, list: ForgetList, expression: string, reason: string, date: string): Promise<ForgetList> {

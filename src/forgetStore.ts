@@ -12,6 +12,7 @@ import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './data
 import { UnlearnError } from './engine/errors';
 import { emptyForgetList } from './engine/forgetList';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
+import type { MarkAction, MarkEdit } from './markEdit';
 
 export interface DatasetSnapshot {
   datasetUri: vscode.Uri;
@@ -183,6 +184,11 @@ export class ForgetStore implements vscode.Disposable {
   /** selectRowsWhere, in the index worker for a large dataset. */
   rowsWhere(dataset: ParsedDataset, expression: string): Promise<number[]> | number[] {
     return this.documents.rowsWhere(dataset, expression);
+  }
+
+  /** markLines() (markEdit.ts), in the index worker for a large dataset. */
+  markLines(dataset: ParsedDataset, list: ForgetList, lines: number[], action: MarkAction, reason: string, date: string): Promise<MarkEdit> | MarkEdit {
+    return this.documents.markLines(dataset, list, lines, action, reason, date);
   }
 
   /** An edit adding the rows where the expression holds, computed in the index worker for a large dataset. */

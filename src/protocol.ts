@@ -3,6 +3,7 @@
 // crosses a boundary it does not trust is checked by the validators at the bottom.
 
 import type { DatasetIndexData, ReadList } from './datasetIndex';
+import type { MarkAction, MarkEdit } from './markEdit';
 import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, ForgetList, SkippedRow, SweepPoint } from './engine/types';
 
 // ---------------------------------------------------------------- extension → worker
@@ -65,6 +66,8 @@ export interface IndexQueries {
   readList: { request: { text: string | undefined; fileName: string; fallback: ForgetList }; reply: ReadList };
   /** serializeForgetList() of a (large) list. */
   serialize: { request: { list: ForgetList }; reply: string };
+  /** markLines() of markEdit.ts. */
+  markLines: { request: { list: ForgetList; lines: number[]; action: MarkAction; reason: string; date: string }; reply: MarkEdit };
   /** addRows(list, ds, selectRowsWhere(ds, expression), reason, date). */
   addRowsWhere: { request: { list: ForgetList; expression: string; reason: string; date: string }; reply: ForgetList };
   where: { request: { expression: string }; reply: number[] };

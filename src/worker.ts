@@ -13,6 +13,7 @@ import { decodeUtf8, parseDataset } from './engine/dataset';
 import { UnlearnError } from './engine/errors';
 import { addRows, parseForgetList, serializeForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
+import { markLines } from './markEdit';
 import type { ParsedDataset } from './engine/types';
 import { selectRowsWhere } from './engine/where';
 import type { FromIndexWorker, FromWorker, IndexQueries, IndexRequest, WorkerAuditRequest } from './protocol';
@@ -72,6 +73,7 @@ const answers: { [K in keyof IndexQueries]: Answer<K> } = {
   },
   readList: ({ key, text, fileName, fallback }) => readForgetList(text, fileName, fallback, version(key).ds),
   serialize: ({ list }) => serializeForgetList(list),
+  markLines: ({ key, list, lines, action, reason, date }) => markLines(list, version(key).ds, lines, action, reason, date),
   addRowsWhere: ({ key, list, expression, reason, date }) => {
     const ds = version(key).ds;
     return addRows(list, ds, selectRowsWhere(ds, expression), reason, date);

@@ -5,11 +5,12 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { decodeUtf8, parseDataset } from './engine/dataset';
-import { UnlearnError } from './engine/errors';
+import { inFile, UnlearnError } from './engine/errors';
 import { forgetListFileName, parseForgetList } from './engine/forgetList';
 import { auditText } from './engine/pipeline';
-import { formatNumber, formatSetting, plural } from './engine/format';
+import { describeEmseStart, escapeControls, formatNumber, formatSetting, plural } from './engine/format';
 import { renderReport } from './engine/report';
+import { parseRowRanges } from './engine/rowRanges';
 import { verdict } from './engine/verdict';
 import type { AuditResult, ForgetList, MetricSet, ModelSettings } from './engine/types';
 import { version } from '../package.json';
@@ -64,19 +65,6 @@ function numberFlag(flags: Flags, name: 'degree' | 'lambda' | 'min-fair-r2'): nu
   return v;
 }
 
-/** "3,8,10-14" → [3, 8, 10, 11, 12, 13, 14] */
-function parseRowList(spec: string): number[] {
-  const rows: number[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new UsageError(`--unwanted-rows: "${part}" is not a row number or range like 10-14`);
-    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
-    if (from < 1 || to < from) throw new UsageError(`--unwanted-rows: "${part}" is not a valid range (rows start at 1)`);
-    for (let r = from; r <= to; r++) rows.push(r);
-  }
-  return rows;
-}
-
 function overridesFrom(flags: Flags): ModelSettings {
   const sigma = flags.sigma;
   let sigmaValue: number | 'auto' | undefined;
@@ -124,14 +112,15 @@ function humanSummary(result: AuditResult, minFairR2: number | undefined): strin
       (d.staleForgetEntries ? `, ${d.staleForgetEntries} stale forget-list entries` : ''),
     `Model: ${m.y} on ${m.x}, degree ${m.degree}, σ ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto)' : ''}, λ ${formatSetting(m.lambda)}`,
     '',
-    metricTable(result),
+    ...metricTable(result).split('\n'),
     '',
-    `EMSE: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
+    `EMSE: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'NOT converged'}; distance to retraining ${formatNumber(diagnostics.distanceToRetrain)}; overlap ${formatNumber(diagnostics.overlapShare * 100)}%`,
   ];
   for (const s of result.skippedRows) out.push(`skipped: line ${s.line} (row ${s.row}): ${s.message}`);
   for (const w of diagnostics.warnings) out.push(`warning: ${w}`);
   out.push('', verdict(result, minFairR2).text);
-  return out.join('\n');
+  // Names come from the dataset: an escape sequence in one must be shown, not run by the terminal.
+  return out.map(escapeControls).join('\n');
 }
 
 function audit(file: string, flags: Flags): number {
@@ -144,7 +133,7 @@ function audit(file: string, flags: Flags): number {
     fileName: file,
     path: relative(process.cwd(), file) || file,
     forgetList,
-    unwantedRowNumbers: flags['unwanted-rows'] ? parseRowList(flags['unwanted-rows']) : undefined,
+    unwantedRowRanges: flags['unwanted-rows'] ? parseRowRanges(flags['unwanted-rows']) : undefined,
     where: flags.where,
     overrides: overridesFrom(flags),
   });
@@ -159,13 +148,14 @@ function parse(file: string, flags: Flags): number {
     const rows = Array.from({ length: ds.rowCount }, (_, i) => ({ row: i + 1, line: ds.lineOf(i), values: ds.rowValues(i) }));
     process.stdout.write(JSON.stringify({ format: ds.format, columns: ds.columns, rows, errors: ds.errors }) + '\n');
   } else {
-    process.stdout.write(`${file}: ${ds.format}, ${ds.rowCount} rows, columns ${ds.columns.join(', ')}\n`);
-    for (const e of ds.errors) process.stdout.write(`${file}:${e.line}: ${e.message}\n`);
+    process.stdout.write(escapeControls(`${file}: ${ds.format}, ${ds.rowCount} rows, columns ${ds.columns.join(', ')}`) + '\n');
+    for (const e of ds.errors) process.stdout.write(escapeControls(`${file}:${e.line}: ${e.message}`) + '\n');
   }
   return 0;
 }
 
 export function main(argv: string[]): number {
+  let dataset: string | undefined;
   try {
     const { positional, flags } = parseArgs(argv);
     if (flags.version) {
@@ -180,15 +170,20 @@ export function main(argv: string[]): number {
     if (command !== 'audit' && command !== 'parse') throw new UsageError(`unknown command "${command}"`);
     if (!file) throw new UsageError(`${command} needs a dataset file`);
     if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    dataset = file;
     return command === 'audit' ? audit(file, flags) : parse(file, flags);
   } catch (e) {
+    // One line, whatever the message holds (names from a dataset may hold line breaks or ESC).
+    let message: string;
     if (e instanceof UsageError) {
-      process.stderr.write(`unlearn: ${e.message} (see unlearn --help)\n`);
+      message = `${e.message} (see unlearn --help)`;
     } else if (e instanceof UnlearnError) {
-      process.stderr.write(`unlearn: ${e.describe()}\n`);
+      // An error that names no file is about the dataset being audited.
+      message = (dataset === undefined ? e : (inFile(e, dataset) as UnlearnError)).describe();
     } else {
-      process.stderr.write(`unlearn: internal error: ${(e as Error).message ?? e}\n`);
+      message = `internal error: ${(e as Error).message ?? e}`;
     }
+    process.stderr.write(`unlearn: ${escapeControls(message)}\n`);
     return 1;
   }
 }

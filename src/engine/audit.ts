@@ -4,7 +4,7 @@
 
 import { extractXY } from './columns';
 import { minimiseEmse, type EmseProblem, type EmseSolution } from './emse';
-import { UnlearnError } from './errors';
+import { aboutFile, UnlearnError } from './errors';
 import { distanceToRetrain, measureModel, OVERLAP_DOUBT_SHARE, overlapShare, type ModelMetrics } from './metrics';
 import {
   addGrams,
@@ -14,6 +14,7 @@ import {
   gramOfDesign,
   linspace,
   residualSumOfSquares,
+  scaleAndMean,
   scalingOf,
   splitPass,
   toModelJson,
@@ -26,6 +27,8 @@ import type {
   AuditResult,
   AuditSettings,
   DatasetFormat,
+  EmseStart,
+  EmseStartSummary,
   MetricSet,
   NumericXY,
   ParsedDataset,
@@ -62,13 +65,20 @@ export interface AuditInput {
 export interface PreparedAudit {
   input: AuditInput;
   scaling: Scaling;
-  /** Mean y of the valid rows, subtracted before accumulating so c = Σy² does not swamp SS_tot. */
+  /**
+   * The problem's unit of y: a power of two ≥ max |y| (scaleAndMean). Every y is divided by
+   * it before accumulating, so no sum can overflow for any finite data; results are scaled back.
+   */
+  yScale: number;
+  /** Mean of y / yScale over the valid rows, subtracted before accumulating so c = Σy² does not swamp SS_tot. */
   yShift: number;
   pass: SplitPass;
+  /** In the problem's units: y' = y / yScale − yShift. */
   problem: EmseProblem;
-  /** Coefficients for the shifted y (add yShift to coefficient 0 for the real curve). */
+  /** Coefficients for y' (see realCoefficients for the real curve). */
   thetaBefore: Float64Array;
   thetaRetrain: Float64Array;
+  /** σ in the problem's units (σ / yScale), as EMSE takes it. */
   sigma: number;
   sigmaAuto: boolean;
   /** The unwanted rowIndex values that are not valid rows (no numeric x/y). */
@@ -127,15 +137,12 @@ function unwantedMask(input: AuditInput): { mask: Uint8Array; ignored: number } 
   return { mask, ignored: requested + outOfRange.size - found };
 }
 
-function mean(values: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return sum / values.length;
-}
-
-/** σ as set, or 'auto': the RMS residual of θ₀ on the wanted rows (with a warned fallback for 0). */
-function resolveSigma(settings: AuditSettings, wanted: Gram, thetaBefore: Float64Array): { sigma: number; warnings: string[] } {
-  if (settings.sigma !== 'auto') return { sigma: settings.sigma, warnings: [] };
+/**
+ * σ in the problem's units: as set, or 'auto', the RMS residual of θ₀ on the wanted rows
+ * (with a warned fallback for 0).
+ */
+function resolveSigma(settings: AuditSettings, wanted: Gram, thetaBefore: Float64Array, yScale: number): { sigma: number; warnings: string[] } {
+  if (settings.sigma !== 'auto') return { sigma: settings.sigma / yScale, warnings: [] };
   const sigma = Math.sqrt(residualSumOfSquares(wanted, thetaBefore) / wanted.n);
   const stdY = Math.sqrt(totalSumOfSquares(wanted) / wanted.n);
   if (sigma > SIGMA_ZERO_FRACTION * stdY) return { sigma, warnings: [] };
@@ -143,14 +150,18 @@ function resolveSigma(settings: AuditSettings, wanted: Gram, thetaBefore: Float6
   return {
     sigma: fallback,
     warnings: [
-      `The learned curve fits the wanted rows exactly, so σ 'auto' would be 0; σ = ${fallback.toPrecision(3)} ` +
+      `The learned curve fits the wanted rows exactly, so σ 'auto' would be 0; σ = ${(fallback * yScale).toPrecision(3)} ` +
         `(${SIGMA_FALLBACK_FRACTION} × the standard deviation of y) was used instead. Set σ explicitly to choose.`,
     ],
   };
 }
 
-/** Reads the data once and fits θ₀ and θ_R; throws UnlearnError for every unfit input. */
+/** Reads the data once and fits θ₀ and θ_R; throws UnlearnError (naming input.path) for every unfit input. */
 export function prepareAudit(input: AuditInput): PreparedAudit {
+  return aboutFile(input.path, () => prepare(input));
+}
+
+function prepare(input: AuditInput): PreparedAudit {
   const { settings, xy } = input;
   checkSettings(settings);
   if (xy.xs.length === 0) {
@@ -158,8 +169,8 @@ export function prepareAudit(input: AuditInput): PreparedAudit {
   }
   const scaling = scalingOf(xy.xs);
   const { mask, ignored } = unwantedMask(input);
-  const yShift = mean(xy.ys);
-  const pass = splitPass(xy.xs, xy.ys, scaling, settings.degree, mask, yShift);
+  const { scale: yScale, mean: yShift } = scaleAndMean(xy.ys);
+  const pass = splitPass(xy.xs, xy.ys, scaling, settings.degree, mask, yShift, yScale);
   const { wanted, wantedRange } = pass;
   if (wanted.n === 0) {
     throw new UnlearnError('every valid row is unwanted: there are no wanted rows left to fit a curve to');
@@ -173,10 +184,11 @@ export function prepareAudit(input: AuditInput): PreparedAudit {
   const thetaRetrain = fitGram(wanted, 'the wanted rows');
   const thetaBefore = fitGram(addGrams(wanted, unwantedGram), 'the valid rows');
 
-  const { sigma, warnings } = resolveSigma(settings, wanted, thetaBefore);
+  const { sigma, warnings } = resolveSigma(settings, wanted, thetaBefore, yScale);
   return {
     input,
     scaling,
+    yScale,
     yShift,
     pass,
     problem: { wanted, unwantedDesign: pass.unwantedDesign, unwantedY: pass.unwantedY },
@@ -189,36 +201,59 @@ export function prepareAudit(input: AuditInput): PreparedAudit {
   };
 }
 
-function unlearn(prepared: PreparedAudit, sigma: number, control?: RunControl): EmseSolution {
-  const { settings } = prepared.input;
-  return minimiseEmse(
-    prepared.problem,
-    prepared.thetaBefore,
-    {
-      sigma,
-      lambda: settings.lambda,
-      variant: settings.variant,
-      maxIterations: settings.maxIterations,
-      tolerance: settings.tolerance,
-    },
-    control,
-  );
+/** Objectives closer than this fraction count as a tie between the two EMSE starts. */
+const START_TIE = 1e-9;
+
+/** EMSE from both starts; `best` is the lower objective (θ₀'s on a tie). */
+interface Unlearning {
+  best: EmseSolution;
+  start: EmseStart;
+  runs: Record<EmseStart, EmseSolution>;
 }
 
-function metricSet(m: ModelMetrics): MetricSet {
+/**
+ * EMSE is non-convex for small σ, large λ or many unwanted rows, so a local search can stop
+ * at a worse minimum than another start reaches. It runs from θ₀ (the learned model, as the
+ * method prescribes) and from θ_R (retraining), and keeps the lower objective.
+ */
+function unlearn(prepared: PreparedAudit, sigma: number, control?: RunControl): Unlearning {
+  const { settings } = prepared.input;
+  const options = {
+    sigma,
+    lambda: settings.lambda,
+    variant: settings.variant,
+    maxIterations: settings.maxIterations,
+    tolerance: settings.tolerance,
+  };
+  const before = minimiseEmse(prepared.problem, prepared.thetaBefore, options, control);
+  // Progress keeps counting up across the second run.
+  const onProgress = control?.onProgress;
+  const offset: RunControl = {
+    ...control,
+    onProgress: onProgress && ((p) => onProgress({ ...p, iteration: before.iterations + p.iteration })),
+  };
+  const retrain = minimiseEmse(prepared.problem, prepared.thetaRetrain, options, offset);
+  // θ₀ is the method's start: θ_R's run wins only when clearly lower, not by round-off.
+  const clearlyLower = retrain.objective < before.objective - START_TIE * Math.abs(before.objective);
+  const useRetrain = clearlyLower || (!Number.isFinite(before.objective) && Number.isFinite(retrain.objective));
+  return useRetrain ? { best: retrain, start: 'retrain', runs: { before, retrain } } : { best: before, start: 'before', runs: { before, retrain } };
+}
+
+/** The metrics in the data's units (only the MSE has a unit: yScale²). */
+function metricSet(m: ModelMetrics, yScale: number): MetricSet {
   return {
     r2Wanted: m.r2Wanted,
     expR2Unwanted: m.expR2Unwanted,
     fairR2: m.fairR2,
     forgetScore: m.forgetScore,
-    mseWanted: m.mseWanted,
+    mseWanted: m.mseWanted * yScale * yScale,
   };
 }
 
-/** Coefficients of the real (unshifted) curve. */
-function unshift(theta: Float64Array, yShift: number): Float64Array {
-  const out = Float64Array.from(theta);
-  out[0] += yShift;
+/** Coefficients of the real curve: y = yScale·(f_θ(x) + yShift). */
+function realCoefficients(theta: Float64Array, prepared: PreparedAudit): Float64Array {
+  const out = theta.map((v) => v * prepared.yScale);
+  out[0] += prepared.yShift * prepared.yScale;
   return out;
 }
 
@@ -284,24 +319,29 @@ function diagnose(prepared: PreparedAudit, emse: EmseSolution, after: ModelMetri
   return { share, doubtful, distance, warnings };
 }
 
-/** The audit of a prepared problem: EMSE from θ₀, the three metric sets and the diagnostics. */
+/** The audit of a prepared problem: EMSE, the three metric sets and the diagnostics. */
 export function auditPrepared(prepared: PreparedAudit, control?: RunControl): AuditResult {
-  const { input, problem, sigma, scaling, yShift, pass } = prepared;
+  return aboutFile(prepared.input.path, () => audit(prepared, control));
+}
+
+function audit(prepared: PreparedAudit, control?: RunControl): AuditResult {
+  const { input, problem, sigma, scaling, yScale, pass } = prepared;
   const { settings, xy } = input;
-  const emse = unlearn(prepared, sigma, control);
+  const unlearning = unlearn(prepared, sigma, control);
+  const emse = unlearning.best;
   const before = measureModel(problem, prepared.thetaBefore, sigma);
   const after = measureModel(problem, emse.theta, sigma);
   const retrain = measureModel(problem, prepared.thetaRetrain, sigma);
   const diagnostics = diagnose(prepared, emse, after, retrain);
 
   const models = {
-    before: unshift(prepared.thetaBefore, yShift),
-    after: unshift(emse.theta, yShift),
-    retrain: unshift(prepared.thetaRetrain, yShift),
+    before: realCoefficients(prepared.thetaBefore, prepared),
+    after: realCoefficients(emse.theta, prepared),
+    retrain: realCoefficients(prepared.thetaRetrain, prepared),
   };
   const curveX = linspace(scaling.xMin, scaling.xMax, CURVE_POINTS);
   const nU = problem.unwantedY.length;
-  return {
+  const result: AuditResult = {
     dataset: {
       path: input.path,
       format: input.format,
@@ -316,19 +356,29 @@ export function auditPrepared(prepared: PreparedAudit, control?: RunControl): Au
       x: settings.x,
       y: settings.y,
       degree: settings.degree,
-      sigma,
+      sigma: sigma * yScale,
       sigmaAuto: prepared.sigmaAuto,
       lambda: settings.lambda,
       variant: settings.variant ?? 'kernel',
     },
-    before: metricSet(before),
-    after: { ...metricSet(after), iterations: emse.iterations, converged: emse.converged, objective: emse.objective },
-    retrain: metricSet(retrain),
+    before: metricSet(before, yScale),
+    after: {
+      ...metricSet(after, yScale),
+      iterations: emse.iterations,
+      converged: emse.converged,
+      objective: emse.objective * yScale * yScale,
+      start: unlearning.start,
+    },
+    retrain: metricSet(retrain, yScale),
     diagnostics: {
       overlapShare: diagnostics.share,
       independenceDoubtful: diagnostics.doubtful,
       distanceToRetrain: diagnostics.distance,
       expR2DenominatorFloored: after.expR2DenominatorFloored,
+      emseStarts: {
+        before: startSummary(unlearning.runs.before, yScale),
+        retrain: startSummary(unlearning.runs.retrain, yScale),
+      },
       warnings: diagnostics.warnings,
     },
     unwantedRows: evidence(prepared, before, after, retrain),
@@ -345,14 +395,84 @@ export function auditPrepared(prepared: PreparedAudit, control?: RunControl): Au
       retrain: toModelJson(models.retrain, scaling),
     },
   };
+  checkFinite(result, prepared);
+  return result;
+}
+
+function startSummary(run: EmseSolution, yScale: number): EmseStartSummary {
+  return { objective: run.objective * yScale * yScale, iterations: run.iterations, converged: run.converged };
+}
+
+const MODEL_NAMES = { before: 'before unlearning', after: 'after unlearning', retrain: 'after retraining' } as const;
+const METRIC_NAMES: Record<keyof MetricSet, string> = {
+  fairR2: 'Fair R²',
+  r2Wanted: 'R² on wanted rows',
+  expR2Unwanted: 'Exponential R² on unwanted rows',
+  forgetScore: 'forget score',
+  mseWanted: 'MSE on wanted rows',
+};
+
+/**
+ * Every number a verdict or a reader relies on must be finite: a NaN compares false with any
+ * threshold (so `NaN < min` would pass a gate) and prints as null in JSON. The audit refuses
+ * instead, naming the first such number and why.
+ */
+function checkFinite(result: AuditResult, prepared: PreparedAudit): void {
+  const checks: [string, number][] = [];
+  for (const model of ['before', 'after', 'retrain'] as const) {
+    for (const key of Object.keys(METRIC_NAMES) as (keyof MetricSet)[]) {
+      checks.push([`the ${METRIC_NAMES[key]} ${MODEL_NAMES[model]}`, result[model][key]]);
+    }
+  }
+  checks.push(
+    ['the EMSE objective', result.after.objective],
+    ['the EMSE objective from the learned model', result.diagnostics.emseStarts.before.objective],
+    ['the EMSE objective from the retrained model', result.diagnostics.emseStarts.retrain.objective],
+    ['σ', result.model.sigma],
+    ['the distance to exact retraining', result.diagnostics.distanceToRetrain],
+    ['the overlap share', result.diagnostics.overlapShare],
+  );
+  const firstNonFinite = (values: number[]): number => values.find((v) => !Number.isFinite(v)) ?? 0;
+  for (const model of ['before', 'after', 'retrain'] as const) {
+    const curve = result.models[model].coefficients.concat(result.curve[model]);
+    checks.push([`the fitted curve ${MODEL_NAMES[model]}`, firstNonFinite(curve)]);
+  }
+  // Only the first bad row gets a label: there may be millions.
+  const badRow = result.unwantedRows.find((r) => !(Number.isFinite(r.recallBefore) && Number.isFinite(r.recallAfter) && Number.isFinite(r.recallRetrain)));
+  if (badRow) checks.push([`the recall of row ${badRow.row}`, firstNonFinite([badRow.recallBefore, badRow.recallAfter, badRow.recallRetrain])]);
+  const bad = checks.find(([, value]) => !Number.isFinite(value));
+  if (!bad) return;
+  throw new UnlearnError(`${bad[0]} is not a finite number (${bad[1]}): ${whyNotFinite(bad[1], prepared)}; no verdict is given on it`, result.dataset.path);
+}
+
+function whyNotFinite(value: number, prepared: PreparedAudit): string {
+  const { xMin, xMax } = prepared.scaling;
+  const range = `x spans ${xMin.toPrecision(3)} to ${xMax.toPrecision(3)} and |y| reaches ${maxAbs(prepared.input.xy.ys).toPrecision(3)}`;
+  const what = Number.isNaN(value) ? 'it is undefined for these values' : 'it exceeds the largest double-precision number (about 1.8e308)';
+  return `${what} (${range}, σ = ${(prepared.sigma * prepared.yScale).toPrecision(3)}); rescale x or y (other units), set σ, or remove the extreme rows`;
+}
+
+function maxAbs(values: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]));
+  return max;
 }
 
 /** EMSE and the after-metrics for each σ, from one preparation (θ₀ and θ_R do not depend on σ). */
 export function sweepPrepared(prepared: PreparedAudit, sigmas: number[], control?: RunControl): SweepPoint[] {
+  return aboutFile(prepared.input.path, () => sweep(prepared, sigmas, control));
+}
+
+function sweep(prepared: PreparedAudit, sigmas: number[], control?: RunControl): SweepPoint[] {
   return sigmas.map((sigma) => {
     if (!(Number.isFinite(sigma) && sigma > 0)) throw new UnlearnError(`σ values of a sweep must be positive, not ${sigma}`);
-    const after = measureModel(prepared.problem, unlearn(prepared, sigma, control).theta, sigma);
-    return { sigma, fairR2: after.fairR2, r2Wanted: after.r2Wanted, expR2Unwanted: after.expR2Unwanted };
+    const problemSigma = sigma / prepared.yScale;
+    const after = measureModel(prepared.problem, unlearn(prepared, problemSigma, control).best.theta, problemSigma);
+    const point = { sigma, fairR2: after.fairR2, r2Wanted: after.r2Wanted, expR2Unwanted: after.expR2Unwanted };
+    if (![point.fairR2, point.r2Wanted, point.expR2Unwanted].every(Number.isFinite)) {
+      throw new UnlearnError(`the σ sweep at σ = ${sigma.toPrecision(3)} gives a metric that is not a finite number: ${whyNotFinite(NaN, prepared)}`, prepared.input.path);
+    }
+    return point;
   });
 }
 

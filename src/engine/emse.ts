@@ -4,7 +4,7 @@
 //   log:    EMSE(θ) = SS_res,W(θ)/n_W − λ·2σ²·(1/n_U) Σ_U log(1 − p_j + ε)
 // The wanted term comes from the Gram matrix, so an iteration costs O(n_U·d²) whatever n_W.
 
-import { CancelledError } from './errors';
+import { CancelledError, UnlearnError } from './errors';
 import { type Gram, residualSumOfSquares, solveSymmetric } from './polynomial';
 import type { EmseProgress, EmseVariant, RunControl } from './types';
 
@@ -182,7 +182,7 @@ export function minimiseEmse(
       break;
     }
     if (iterations >= maxIterations) break;
-    const step = solveSymmetric(current.curvature, current.gradient.map((g) => -g), theta.length, 'the wanted rows');
+    const step = searchDirection(current, theta.length, iterations);
     const slope = step.reduce((sum, s, i) => sum + s * current.gradient[i], 0);
     const next = backtrack(problem, theta, step, slope, current.objective, options);
     if (!next) {
@@ -197,6 +197,27 @@ export function minimiseEmse(
     control?.onProgress?.(progress);
   }
   return { theta, iterations, objective: current.objective, converged, gradientNorm: norm(current.gradient) };
+}
+
+/**
+ * The Newton step; when the curvature is singular or overflows (an extreme λ or σ), the
+ * steepest descent direction, which the line search then scales. A gradient that is not
+ * finite leaves nothing to follow: that is a sentence, not a NaN model.
+ */
+function searchDirection(current: Evaluation, size: number, iteration: number): Float64Array {
+  const descent = current.gradient.map((g) => -g);
+  if (!descent.every(Number.isFinite)) {
+    throw new UnlearnError(
+      `EMSE unlearning cannot continue: its gradient is not a finite number at iteration ${iteration + 1}; ` +
+        `λ or σ is too extreme for these data (try a smaller λ or a σ closer to the spread of y)`,
+    );
+  }
+  try {
+    return solveSymmetric(current.curvature, descent, size, 'the EMSE step');
+  } catch (error) {
+    if (error instanceof UnlearnError) return descent;
+    throw error;
+  }
 }
 
 /** The first of θ + step, θ + step/2, … that passes Armijo's sufficient decrease, if any. */

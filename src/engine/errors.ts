@@ -18,6 +18,20 @@ export class UnlearnError extends Error {
   }
 }
 
+/** The error, naming `file` if it is an UnlearnError that names no file yet (it is about that file's data). */
+export function inFile(error: unknown, file: string): unknown {
+  return error instanceof UnlearnError && !error.file ? new UnlearnError(error.message, file, error.line) : error;
+}
+
+/** Runs `work`; an UnlearnError it throws names `file` (see inFile). */
+export function aboutFile<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw inFile(error, file);
+  }
+}
+
 /** Thrown when a run is cancelled through RunControl.isCancelled. */
 export class CancelledError extends Error {
   constructor() {

@@ -17,10 +17,42 @@ export class JsonSyntaxError extends Error {
 
 export interface LocatedJson {
   value: unknown;
-  /** 1-based line where each top-level member's value starts. */
+  /** 1-based line where each top-level member's value starts; members of a top-level object as "model.degree". */
   memberLines: Map<string, number>;
   /** For each top-level member holding an array: the 1-based line where each element starts. */
   elementLines: Map<string, number[]>;
+}
+
+/**
+ * Deepest nesting of arrays and objects accepted. Every consumer of a parsed value (column
+ * paths, fingerprints, the parser itself) walks it recursively; far deeper than any real
+ * dataset or forget list, far shallower than the call stack.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * True when `text` (JSON) nests arrays/objects deeper than `max`: a linear scan outside
+ * strings, to run before JSON.parse and recursive walks of its result. Text shorter than
+ * `max` cannot nest that deep, so short lines cost nothing.
+ */
+export function jsonNestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Parses `text` as JSON (RFC 8259); throws JsonSyntaxError at the first problem. */
@@ -58,7 +90,8 @@ class LocatingParser {
   private parseValue(depth: number, member: string | undefined): unknown {
     this.skipSpace();
     const c = this.text[this.pos];
-    if (c === '{') return this.parseObject(depth);
+    if (depth >= MAX_JSON_DEPTH && (c === '{' || c === '[')) this.fail(`arrays and objects nested more than ${MAX_JSON_DEPTH} deep`);
+    if (c === '{') return this.parseObject(depth, member);
     if (c === '[') return this.parseArray(depth, member);
     if (c === '"') return this.parseString();
     const literal = LITERALS.get(c);
@@ -75,7 +108,8 @@ class LocatingParser {
     return this.fail(this.pos >= this.text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(c)}`);
   }
 
-  private parseObject(depth: number): Record<string, unknown> {
+  /** `member`: the top-level key whose value this object is, if it is one. */
+  private parseObject(depth: number, member: string | undefined): Record<string, unknown> {
     const object: Record<string, unknown> = {};
     this.pos++; // {
     this.skipSpace();
@@ -88,6 +122,7 @@ class LocatingParser {
       if (!this.eat(':')) this.fail('expected ":" after the property name');
       this.skipSpace();
       if (depth === 0) this.memberLines.set(key, this.lineAt(this.pos));
+      else if (member !== undefined) this.memberLines.set(`${member}.${key}`, this.lineAt(this.pos));
       const value = this.parseValue(depth + 1, depth === 0 ? key : undefined);
       // Assigning "__proto__" would set the prototype; JSON.parse keeps it as plain data.
       if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });

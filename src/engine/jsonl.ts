@@ -2,6 +2,7 @@
 // record does not hide the rest; rows are the valid objects, in file order.
 
 import { fingerprintValues } from './fingerprint';
+import { jsonNestsDeeperThan, MAX_JSON_DEPTH } from './jsonPositions';
 import { ParseIssueLog } from './parseIssues';
 import type { ParsedDataset, ParseIssue } from './types';
 
@@ -30,6 +31,10 @@ export function parseJsonl(text: string): ParsedDataset {
 }
 
 function parseLine(source: string, line: number, log: ParseIssueLog): JsonObject | undefined {
+  if (jsonNestsDeeperThan(source)) {
+    log.add(line, `not read: arrays and objects nested more than ${MAX_JSON_DEPTH} deep`);
+    return undefined;
+  }
   let value: unknown;
   try {
     value = JSON.parse(source);

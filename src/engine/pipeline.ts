@@ -8,6 +8,7 @@ import { describeColumns, extractXY } from './columns';
 import { parseDataset } from './dataset';
 import { UnlearnError } from './errors';
 import { matchForgetList } from './forgetList';
+import { expandRowRanges, type RowRange } from './rowRanges';
 import { resolveSettings, type SettingsLayer } from './settings';
 import type {
   AuditResult,
@@ -31,6 +32,8 @@ export interface AuditRequest {
   forgetList?: ForgetList;
   /** 1-based data-row numbers marked on top of the forget list. */
   unwantedRowNumbers?: number[];
+  /** Ranges of 1-based data-row numbers (the CLI's --unwanted-rows), checked before they are expanded. */
+  unwantedRowRanges?: RowRange[];
   /** A --where expression marking rows on top of the forget list. */
   where?: string;
   /** Settings layers, lowest priority first (editor defaults, then explicit overrides). The forget list's `model` sits between them. */
@@ -67,6 +70,7 @@ export function auditText(request: AuditRequest, control?: RunControl): AuditOut
   const match = forgetList ? matchForgetList(forgetList, ds) : undefined;
   const unwanted = new Set<number>(match?.unwantedRows ?? []);
   for (const i of rowNumbersToIndices(request.unwantedRowNumbers ?? [], ds, fileName)) unwanted.add(i);
+  for (const i of expandRowRanges(request.unwantedRowRanges ?? [], ds.rowCount, fileName)) unwanted.add(i);
   if (request.where) for (const i of selectRowsWhere(ds, request.where)) unwanted.add(i);
 
   const settings = resolveSettings(describeColumns(ds), request.defaults, forgetList?.model, request.overrides);

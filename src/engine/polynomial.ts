@@ -25,6 +25,25 @@ export interface Scaling {
 }
 
 /**
+ * z = (x·p − xMin·p)·zScale − 1 with zScale = 2/(xMax·p − xMin·p): the same map with a
+ * multiplication instead of a division per row. p is a power of two (exact) that keeps both
+ * the range and 2/range finite: 1 in practice, ½ when x spans ±1e308, large for a range of
+ * subnormal numbers.
+ */
+interface ZMap {
+  p: number;
+  xMin: number;
+  zScale: number;
+}
+
+function zMapOf(scaling: Scaling): ZMap {
+  let p = 1;
+  if (!Number.isFinite(scaling.xMax - scaling.xMin)) p = 0.5;
+  else if (!Number.isFinite(2 / (scaling.xMax - scaling.xMin))) p = 2 ** 600;
+  return { p, xMin: scaling.xMin * p, zScale: 2 / (scaling.xMax * p - scaling.xMin * p) };
+}
+
+/**
  * Sufficient statistics of least squares over a set of rows: G = AᵀA (row-major, symmetric),
  * b = Aᵀy, c = yᵀy, Σy and the row count. Enough for any fit and any SS_res on that set.
  */
@@ -72,7 +91,31 @@ export function scalingOf(xs: ArrayLike<number>): Scaling {
 }
 
 export function toZ(scaling: Scaling, x: number): number {
-  return (2 * (x - scaling.xMin)) / (scaling.xMax - scaling.xMin) - 1;
+  const { p, xMin, zScale } = zMapOf(scaling);
+  return (x * p - xMin) * zScale - 1;
+}
+
+/**
+ * `scale`: a power of two at least max |v| (1 for all zeros). Dividing by it is exact, and it
+ * brings every value into [−1, 1], so sums of squares over any number of rows stay far from
+ * overflow (y = 1e160 squared would be Infinity); exponents stay within the normal doubles.
+ * `mean`: the mean of v / scale, in one pass unless the plain sum overflows (dividing a finite
+ * sum by a power of two gives the same bits as summing the quotients).
+ */
+export function scaleAndMean(values: ArrayLike<number>): { scale: number; mean: number } {
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    sum += v;
+    const a = Math.abs(v);
+    if (a > max) max = a;
+  }
+  const scale = max > 0 && Number.isFinite(max) ? 2 ** Math.min(1023, Math.max(-1022, Math.ceil(Math.log2(max)))) : 1;
+  if (Number.isFinite(sum)) return { scale, mean: sum / values.length / scale };
+  let scaled = 0;
+  for (let i = 0; i < values.length; i++) scaled += values[i] / scale;
+  return { scale, mean: scaled / values.length };
 }
 
 /** Writes T_0(z)..T_degree(z) into out[offset..] by the recurrence T_k = 2z·T_{k−1} − T_{k−2}. */
@@ -130,7 +173,8 @@ function mirrorUpper(gram: Gram): void {
 /**
  * One pass over the rows. Rows with unwanted[k] = 0 are accumulated into a Gram; rows with
  * unwanted[k] = 1 keep their design rows, because EMSE revisits them every iteration.
- * Without a mask every row is wanted. `yShift` is subtracted from every y first (see audit).
+ * Without a mask every row is wanted. Every y is divided by `yScale` (see scaleAndMean),
+ * then `yShift` (in those units) is subtracted (see audit); unwantedY is in the same units.
  *
  * The wanted rows cost O(d) each, not O(d²): since T_i·T_j = (T_{i+j} + T_{|i−j|})/2, the
  * Gram matrix follows from the moments S_m = Σ T_m(z), m = 0..2d, which is what the loop sums.
@@ -142,6 +186,26 @@ export function splitPass(
   degree: number,
   unwanted?: Uint8Array,
   yShift = 0,
+  yScale = 1,
+): SplitPass {
+  const { p, xMin, zScale } = zMapOf(scaling);
+  if (p === 1) return accumulatePass(xs, ys, xMin, zScale, degree, unwanted, yShift, yScale);
+  // The rare extreme x-range: the same pass over x·p (exact), so the hot loop stays simple.
+  const pass = accumulatePass(Float64Array.from(xs, (x) => x * p), ys, xMin, zScale, degree, unwanted, yShift, yScale);
+  const range = pass.wantedRange;
+  return { ...pass, wantedRange: { ...range, xMin: range.xMin / p, xMax: range.xMax / p } };
+}
+
+/** splitPass's loop, with z = (x − xMin)·zScale − 1. */
+function accumulatePass(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  xMin: number,
+  zScale: number,
+  degree: number,
+  unwanted: Uint8Array | undefined,
+  yShift: number,
+  yScale: number,
 ): SplitPass {
   const size = degree + 1;
   const top = 2 * degree;
@@ -152,8 +216,7 @@ export function splitPass(
   const unwantedPositions = new Int32Array(nU);
   const moments = new Float64Array(top + 1);
   const b = new Float64Array(size);
-  const { xMin } = scaling;
-  const span = scaling.xMax - xMin;
+  const yFactor = 1 / yScale; // exact: yScale is a power of two
   // Scalars stay in locals (registers) in the hot loop; T_m is carried as (t0, t1), not stored.
   let c = 0;
   let sumY = 0;
@@ -164,8 +227,8 @@ export function splitPass(
   let u = 0;
   for (let k = 0; k < xs.length; k++) {
     const x = xs[k];
-    const z = (2 * (x - xMin)) / span - 1;
-    const y = ys[k] - yShift;
+    const z = (x - xMin) * zScale - 1;
+    const y = ys[k] * yFactor - yShift;
     if (unwanted !== undefined && unwanted[k] !== 0) {
       chebyshevInto(z, degree, unwantedDesign, u * size);
       unwantedY[u] = y;
@@ -275,11 +338,26 @@ function choleskySolve(a: Matrix, rhs: Matrix): Float64Array | undefined {
  * an UnlearnError naming `rows` (e.g. "the wanted rows") rather than garbage coefficients.
  */
 export function solveSymmetric(M: Float64Array, rhs: Float64Array, size: number, rows: string): Float64Array {
+  if (!M.every(Number.isFinite) || !rhs.every(Number.isFinite)) {
+    throw new UnlearnError(
+      `${rows} cannot determine a degree-${size - 1} curve: the values are too large or too small to compute with ` +
+        `(the normal equations overflowed); rescale x or y (other units) or remove the extreme rows`,
+    );
+  }
   const a = symmetricMatrix(M, size);
   const b = Matrix.columnVector(Array.from(rhs));
-  const fast = choleskySolve(a, b);
-  if (fast) return fast;
-  const svd = new SingularValueDecomposition(a, { autoTranspose: true });
+  let svd: SingularValueDecomposition;
+  try {
+    // ml-matrix reports numeric trouble as exceptions ("Matrix is not symmetric", ...): say it about the data.
+    const fast = choleskySolve(a, b);
+    if (fast) return fast;
+    svd = new SingularValueDecomposition(a, { autoTranspose: true });
+  } catch (error) {
+    throw new UnlearnError(
+      `${rows} cannot determine a degree-${size - 1} curve: the fit could not be solved (${(error as Error).message}); ` +
+        `x or y may span too many orders of magnitude (try a lower degree, or rescale x or y)`,
+    );
+  }
   const singular = svd.diagonal;
   const largest = Math.max(...singular);
   const ratio = largest > 0 ? Math.min(...singular) / largest : 0;
@@ -289,7 +367,11 @@ export function solveSymmetric(M: Float64Array, rhs: Float64Array, size: number,
         `(smallest/largest singular value ${ratio.toExponential(1)}), e.g. too few distinct x values (try a lower degree)`,
     );
   }
-  return fromColumn(svd.solve(b));
+  const solution = fromColumn(svd.solve(b));
+  if (!solution.every(Number.isFinite)) {
+    throw new UnlearnError(`${rows} cannot determine a degree-${size - 1} curve: the solution is not finite (try a lower degree, or rescale x or y)`);
+  }
+  return solution;
 }
 
 /** Least-squares coefficients for the Gram's rows: solves Gθ = b. */
@@ -321,11 +403,16 @@ export function evaluateMany(theta: ArrayLike<number>, scaling: Scaling, xs: Arr
   return out;
 }
 
-/** `count` evenly spaced points from `from` to `to` inclusive (the chart and distance grids). */
+/**
+ * `count` evenly spaced points from `from` to `to` inclusive (the chart and distance grids),
+ * as weighted means of the ends so that `to − from` cannot overflow (x spanning ±1e308).
+ */
 export function linspace(from: number, to: number, count: number): Float64Array {
   const out = new Float64Array(count);
-  const step = count > 1 ? (to - from) / (count - 1) : 0;
-  for (let i = 0; i < count; i++) out[i] = from + step * i;
+  for (let i = 0; i < count; i++) {
+    const t = count > 1 ? i / (count - 1) : 0;
+    out[i] = from * (1 - t) + to * t;
+  }
   return out;
 }
 

@@ -1,9 +1,10 @@
 // The audit report: Markdown a reviewer reads in a pull request, with the chart of the three
 // curves over the data embedded as inline SVG (no external files, nothing to fetch).
-// Every string that comes from the dataset (column names, the path) is escaped.
+// Every string that comes from the dataset (column names, the path) is escaped: inertMarkdown
+// in Markdown, escapeXml in the SVG.
 
 import { escapeXml, inertMarkdown } from './markdown';
-import { formatNumber, formatSetting, plural } from './format';
+import { describeEmseStart, formatNumber, formatSetting, plural } from './format';
 import type { AuditResult, ChartPoints, MetricSet } from './types';
 import { verdict } from './verdict';
 
@@ -114,7 +115,7 @@ export function renderReport(result: AuditResult, points?: ChartPoints, options:
   lines.push(
     `- **Dataset**: ${d.format.toUpperCase()}, ${d.rows} rows (${d.valid} valid, ${d.skipped} skipped), ${d.wanted} wanted, ${d.unwanted} unwanted, ${d.staleForgetEntries} stale forget-list entries.`,
     `- **Model**: polynomial of degree ${m.degree}, ${inertMarkdown(m.y)} on ${inertMarkdown(m.x)}, σ = ${formatSetting(m.sigma)}${m.sigmaAuto ? ' (auto: RMS residual of the original model on wanted rows)' : ''}, λ = ${formatSetting(m.lambda)}, EMSE variant ${m.variant}.`,
-    `- **EMSE**: ${plural(after.iterations, 'iteration')}, ${after.converged ? 'converged' : 'did not converge'}, objective ${formatNumber(after.objective)}.`,
+    `- **EMSE**: ${plural(after.iterations, 'iteration')} ${describeEmseStart(after.start, diagnostics.emseStarts)}, ${after.converged ? 'converged' : 'did not converge'}; the lower objective is kept.`,
     `- **Distance to exact retraining**: ${formatNumber(diagnostics.distanceToRetrain)} (RMS gap between the unlearned and retrained curves, in standard deviations of y over wanted rows).`,
     `- **Overlap**: ${formatNumber(diagnostics.overlapShare * 100)}% of unwanted rows lie within 2σ of the retrained curve${diagnostics.independenceDoubtful ? ' — Fair R²’s independence assumption is doubtful.' : '.'}`,
     '',
@@ -122,7 +123,9 @@ export function renderReport(result: AuditResult, points?: ChartPoints, options:
   if (diagnostics.warnings.length) {
     lines.push('## Warnings', '', ...diagnostics.warnings.map((w) => `- ${inertMarkdown(w)}`), '');
   }
-  lines.push('## Chart', '', renderChartSvg(result, points), '');
+  // A <div> line starts an HTML block, so no Markdown applies inside the SVG (its text is
+  // escapeXml'd, line breaks folded, so nothing ends the block early).
+  lines.push('## Chart', '', '<div>', renderChartSvg(result, points), '</div>', '');
   lines.push('## Unwanted rows', '');
   if (result.unwantedRows.length === 0) {
     lines.push('None.', '');

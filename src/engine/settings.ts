@@ -35,6 +35,7 @@ export function resolveSettings(columns: ColumnInfo[], ...layers: (SettingsLayer
   const fallback = defaultXY(columns);
   const x = merged.x ?? fallback.x;
   const y = merged.y ?? fallback.y;
+  if (x && x === y) throw new UnlearnError(`x and y are the same column ${JSON.stringify(x)}: choose two different columns`);
   if (!x || !y || x === y) {
     const names = columns.map((c) => `${c.name} (${c.kind})`).join(', ') || 'none';
     throw new UnlearnError(`cannot choose x and y: the dataset needs two numeric or date columns; columns are ${names}`);

@@ -111,6 +111,18 @@ export interface AfterMetricSet extends MetricSet {
   iterations: number;
   converged: boolean;
   objective: number;
+  /** Which start EMSE's result came from: θ₀ ('before', the learned model) or θ_R ('retrain'); the lower objective wins. */
+  start: EmseStart;
+}
+
+/** EMSE is run from two starts (see docs/emse.md). */
+export type EmseStart = 'before' | 'retrain';
+
+/** One EMSE run, from one start. */
+export interface EmseStartSummary {
+  objective: number;
+  iterations: number;
+  converged: boolean;
 }
 
 export interface UnwantedRowEvidence {
@@ -162,6 +174,8 @@ export interface AuditResult {
     distanceToRetrain: number;
     /** True when SS_tot,U < n_U·σ² and n_U·σ² was used as the Exponential R² denominator. */
     expR2DenominatorFloored: boolean;
+    /** Both EMSE runs; `after` is the one with the lower objective (after.start). */
+    emseStarts: Record<EmseStart, EmseStartSummary>;
     /** Plain-language warnings (overlap, floored denominator, skipped rows, stale entries). */
     warnings: string[];
   };

@@ -12,7 +12,7 @@ export function verdict(result: AuditResult, minFairR2?: number): { ok: boolean;
   if (result.dataset.unwanted === 0) {
     return { ok: minFairR2 === undefined || after.fairR2 >= minFairR2, text: `No unwanted rows: nothing to forget (${change}).` };
   }
-  if (minFairR2 !== undefined && after.fairR2 < minFairR2) {
+  if (minFairR2 !== undefined && !(after.fairR2 >= minFairR2)) {
     return { ok: false, text: `FAIL: Fair R² after unlearning is ${formatNumber(after.fairR2)}, below the required ${formatNumber(minFairR2)} (${change}; ${distance}).` };
   }
   const prefix = minFairR2 !== undefined ? 'PASS: ' : '';

@@ -1,10 +1,12 @@
 // The --where language: `Origin == "USA" && Horsepower > 150`. A hand-written tokenizer and
 // recursive-descent parser compiled to closures, never eval/Function, so an expression
-// from a command line or a settings file cannot run code.
+// from a command line or a settings file cannot run code. Chains of `||`, `&&` and `!` are
+// parsed and evaluated in loops (a 12,000-term chain works); only parentheses recurse, and
+// their nesting is limited so a hostile expression gets a sentence, not a stack overflow.
 //
 //   or         := and ('||' and)*
 //   and        := unary ('&&' unary)*
-//   unary      := '!' unary | '(' or ')' | comparison | 'true' | 'false'
+//   unary      := '!'* ('(' or ')' | comparison | 'true' | 'false')
 //   comparison := operand ('==' | '!=' | '<' | '<=' | '>' | '>=') operand
 //   operand    := column | `quoted column` | number | 'string' | "string" | true | false
 
@@ -55,6 +57,8 @@ const IDENTIFIER_PART = /[\p{L}\p{N}_.]/u;
 /** Sticky: matched at a position by setting lastIndex. */
 const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0' };
+/** Deepest parenthesis nesting accepted (far beyond any hand-written condition). */
+export const MAX_WHERE_NESTING = 256;
 
 function fail(message: string, column: number): never {
   throw new UnlearnError(`--where: ${message} at column ${column}`);
@@ -160,37 +164,55 @@ function parseWhere(expr: string): ParsedWhere {
     next++;
   };
 
+  let nesting = 0;
+
+  // One flat list per chain, evaluated left to right with short-circuit, so the depth of the
+  // closures does not grow with the length of the chain.
   const parseOr = (): RowPredicate => {
-    let left = parseAnd();
+    const terms = [parseAnd()];
     while (peek().kind === '||') {
       take();
-      const [a, b] = [left, parseAnd()];
-      left = (get) => a(get) || b(get);
+      terms.push(parseAnd());
     }
-    return left;
+    if (terms.length === 1) return terms[0];
+    return (get) => {
+      for (const term of terms) if (term(get)) return true;
+      return false;
+    };
   };
 
   const parseAnd = (): RowPredicate => {
-    let left = parseUnary();
+    const terms = [parseUnary()];
     while (peek().kind === '&&') {
       take();
-      const [a, b] = [left, parseUnary()];
-      left = (get) => a(get) && b(get);
+      terms.push(parseUnary());
     }
-    return left;
+    if (terms.length === 1) return terms[0];
+    return (get) => {
+      for (const term of terms) if (!term(get)) return false;
+      return true;
+    };
   };
 
   const parseUnary = (): RowPredicate => {
-    const token = peek();
-    if (token.kind === '!') {
+    let negations = 0;
+    while (peek().kind === '!') {
       take();
-      const inner = parseUnary();
-      return (get) => !inner(get);
+      negations++;
     }
+    const inner = parsePrimary();
+    if (negations % 2 === 0) return inner;
+    return (get) => !inner(get);
+  };
+
+  const parsePrimary = (): RowPredicate => {
+    const token = peek();
     if (token.kind === '(') {
       take();
+      if (++nesting > MAX_WHERE_NESTING) fail(`parentheses nested more than ${MAX_WHERE_NESTING} deep`, token.column);
       const inner = parseOr();
       expect(')', '")"');
+      nesting--;
       return inner;
     }
     const left = parseOperand();

@@ -110,7 +110,7 @@ describe('unlearn CLI', function () {
     const r = run('audit', 'samples/paper.csv', '--report', report);
     assert.equal(r.code, 0, r.stderr);
     const md = readFileSync(report, 'utf8');
-    assert.match(md, /^# Unlearn audit: samples\/paper\.csv/);
+    assert.match(md, /^# Unlearn audit: samples\/paper\\\.csv/, 'the path, with its Markdown-significant dot escaped');
     assert.match(md, /\| \*\*Fair R²\*\* \|/);
     assert.match(md, /<svg [^>]*role="img"/);
     assert.equal((md.match(/<path d="M[\d.]+ [\d.]+m-3\.5/g) ?? []).length, 30, 'one cross per unwanted row');

@@ -1,19 +1,37 @@
 // Reads a dataset's text — the open editor's (possibly unsaved) text when there is one,
 // else the file through workspace.fs — and keeps one parse per dataset version, so the
 // decorations, hovers, status bar and Problems of one edit share a single parse.
+// Small datasets are parsed here; large ones in the index worker (DatasetIndexer), which
+// also answers what needs their cells (matching, `where`, problems): the same engine
+// functions either way, so both paths give the same results.
 
 import * as vscode from 'vscode';
+import { IndexedDataset, LineStarts, readForgetList, type ReadList } from './datasetIndex';
+import type { DatasetIndexer } from './datasetIndexer';
+import { describeColumns, extractXY } from './engine/columns';
 import { isDatasetFileName, parseDataset } from './engine/dataset';
 import { decodeText } from './engine/encoding';
-import type { ParsedDataset } from './engine/types';
+import { addRows, serializeForgetList } from './engine/forgetList';
+import type { ColumnInfo, ForgetList, ParsedDataset, SkippedRow } from './engine/types';
+import { selectRowsWhere } from './engine/where';
+import { markLines, type MarkAction, type MarkEdit } from './markEdit';
+
+/** Datasets from this size (bytes, or UTF-16 units of an editor's text) are parsed in the index worker. */
+export const LARGE_DATASET_SIZE = 2_000_000;
+/** A replaced version stays in the worker this long, for queries still running on it. */
+const DROP_DELAY_MS = 10_000;
 
 /** Edits in a dirty dataset editor re-match marks after this pause in typing. */
 const EDIT_DEBOUNCE_MS = 300;
 
 export interface DatasetVersion {
   uri: vscode.Uri;
-  text: string;
+  /** The text, for datasets parsed here; undefined for large ones (it stays in the worker). */
+  text: string | undefined;
+  /** An IndexedDataset (positions and fingerprints only) for large datasets. */
   dataset: ParsedDataset;
+  /** describeColumns() of the dataset. */
+  columns: ColumnInfo[];
   /** Changes whenever the text may have changed (editor version or file mtime/size). */
   key: string;
 }
@@ -27,7 +45,9 @@ export function isDatasetUri(uri: vscode.Uri): boolean {
 }
 
 export class DatasetDocuments implements vscode.Disposable {
-  private readonly cache = new Map<string, { key: string; version: Promise<DatasetVersion> }>();
+  private readonly cache = new Map<string, { key: string; generation: number; version: Promise<DatasetVersion> }>();
+  /** Per uri: bumped by forget() and by closing its editor, so a read begun before either is never reused after. */
+  private readonly generations = new Map<string, number>();
   private readonly instances = new WeakMap<vscode.TextDocument, number>();
   private lastInstance = 0;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -37,15 +57,28 @@ export class DatasetDocuments implements vscode.Disposable {
   /** Fires (debounced) when an open dataset's text changes in its editor. */
   readonly onDidChangeText = this.changed.event;
 
-  constructor() {
+  /** Tests lower this to send small files down the worker path. */
+  private largeSize = LARGE_DATASET_SIZE;
+
+  constructor(private readonly indexer: DatasetIndexer) {
     this.disposables.push(
+      // The worker's parses are gone: read those datasets again.
+      indexer.onDidLose(() => {
+        for (const entry of this.cache.values()) {
+          void entry.version.then((v) => {
+            if (!(v.dataset instanceof IndexedDataset)) return;
+            this.forget(v.uri);
+            this.changed.fire(v.uri);
+          }, () => undefined);
+        }
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0 && isDatasetUri(e.document.uri)) this.scheduleChange(e.document.uri);
       }),
       // Closing a dirty editor without saving reverts to the file's text.
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (!isDatasetUri(doc.uri)) return;
-        this.cache.delete(doc.uri.toString());
+        this.forget(doc.uri);
         this.scheduleChange(doc.uri);
       }),
     );
@@ -58,14 +91,23 @@ export class DatasetDocuments implements vscode.Disposable {
 
   /** The parsed dataset as the user currently sees it. Throws what parseDataset throws. */
   async current(uri: vscode.Uri): Promise<DatasetVersion> {
+    const id = uri.toString();
+    // An mtime/size key alone can miss a rewrite within the same millisecond and size,
+    // so a cached read also has to be newer than the last change the watcher reported.
+    const generation = this.generations.get(id) ?? 0;
     const doc = this.openDocument(uri);
     const key = doc ? `doc:${this.instanceOf(doc)}:${doc.version}` : await this.diskKey(uri);
-    const cached = this.cache.get(uri.toString());
-    if (cached && cached.key === key) return cached.version;
-    const version = this.load(uri, key, doc);
-    this.cache.set(uri.toString(), { key, version });
-    version.catch(() => this.cache.delete(uri.toString()));
-    return version;
+    const cached = this.cache.get(id);
+    if (cached && cached.key === key && cached.generation >= generation) return cached.version;
+    const entry = { key, generation, version: this.load(uri, key, doc) };
+    if (!cached || cached.generation <= generation) {
+      this.cache.set(id, entry);
+      if (cached) this.dropLater(cached.version);
+    }
+    entry.version.catch(() => {
+      if (this.cache.get(id) === entry) this.cache.delete(id);
+    });
+    return entry.version;
   }
 
   /**
@@ -80,7 +122,9 @@ export class DatasetDocuments implements vscode.Disposable {
 
   /** Drops the cached parse (the file changed on disk). */
   forget(uri: vscode.Uri): void {
-    this.cache.delete(uri.toString());
+    const id = uri.toString();
+    this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+    this.cache.delete(id);
   }
 
   dispose(): void {
@@ -105,9 +149,85 @@ export class DatasetDocuments implements vscode.Disposable {
     return `disk:${stat.mtime}:${stat.size}`;
   }
 
+  /** Test hook: datasets from this size take the worker path (undefined: the default). Re-reads everything. */
+  useWorkerAbove(size: number | undefined): vscode.Uri[] {
+    this.largeSize = size ?? LARGE_DATASET_SIZE;
+    const uris = [...this.cache.keys()].map((id) => vscode.Uri.parse(id));
+    for (const uri of uris) this.forget(uri);
+    return uris;
+  }
+
+  // ------------------------------------------------ queries that read cells: here or in the worker
+
+  /** readForgetList(); a large list of a large dataset is parsed in the worker too. */
+  readList(ds: ParsedDataset, text: string | undefined, fileName: string, fallback: ForgetList): Promise<ReadList> | ReadList {
+    return ds instanceof IndexedDataset ? this.indexer.readList(ds, text, fileName, fallback) : readForgetList(text, fileName, fallback, ds);
+  }
+
+  serialize(ds: ParsedDataset, list: ForgetList): Promise<string> | string {
+    return ds instanceof IndexedDataset ? this.indexer.serialize(ds, list) : serializeForgetList(list);
+  }
+
+  markLines(ds: ParsedDataset, list: ForgetList, lines: number[], action: MarkAction, reason: string, date: string): Promise<MarkEdit> | MarkEdit {
+    if (ds instanceof IndexedDataset) return this.indexer.markLines(ds, list, lines, action, reason, date);
+    return markLines(list, ds, lines, action, reason, date);
+  }
+
+  /** The list with every row matching the expression added (engine's addRows). */
+  addRowsWhere(ds: ParsedDataset, list: ForgetList, expression: string, reason: string, date: string): Promise<ForgetList> | ForgetList {
+    if (ds instanceof IndexedDataset) return this.indexer.addRowsWhere(ds, list, expression, reason, date);
+    return addRows(list, ds, selectRowsWhere(ds, expression), reason, date);
+  }
+
+  rowsWhere(ds: ParsedDataset, expression: string): Promise<number[]> | number[] {
+    return ds instanceof IndexedDataset ? this.indexer.where(ds, expression) : selectRowsWhere(ds, expression);
+  }
+
+  async skipped(ds: ParsedDataset, x: string, y: string): Promise<{ skipped: SkippedRow[]; skippedCount: number }> {
+    if (ds instanceof IndexedDataset) return this.indexer.skipped(ds, x, y);
+    const { skipped, skippedCount } = extractXY(ds, x, y);
+    return { skipped, skippedCount };
+  }
+
+  /** LineStarts.span of each 1-based line of the version's text. */
+  async lineSpans(version: DatasetVersion, lines: number[]): Promise<[number, number][]> {
+    if (version.text === undefined) return this.indexer.lineSpans(version.dataset as IndexedDataset, lines);
+    const starts = new LineStarts(version.text);
+    return lines.map((line) => starts.span(line));
+  }
+
+  /** The version's text (read again for a large dataset, whose text is not kept here). */
+  async text(version: DatasetVersion): Promise<string> {
+    if (version.text !== undefined) return version.text;
+    return decodeText(await this.bytes(version.uri), baseName(version.uri));
+  }
+
   private async load(uri: vscode.Uri, key: string, doc: vscode.TextDocument | undefined): Promise<DatasetVersion> {
-    const text = doc ? doc.getText() : decodeText(await vscode.workspace.fs.readFile(uri), baseName(uri));
-    return { uri, text, key, dataset: parseDataset(text, baseName(uri)) };
+    const name = baseName(uri);
+    // A clean editor shows the file: a large one is read as bytes and moved to the worker
+    // rather than copied out of the editor as a string.
+    const data = doc && (doc.isDirty || !(await this.isLarge(uri))) ? doc.getText() : await vscode.workspace.fs.readFile(uri);
+    if (data.length >= this.largeSize) {
+      const dataset = await this.indexer.index(name, data);
+      return { uri, text: undefined, key, dataset, columns: dataset.columnInfo };
+    }
+    const text = typeof data === 'string' ? data : decodeText(data, name);
+    const dataset = parseDataset(text, name);
+    return { uri, text, key, dataset, columns: describeColumns(dataset) };
+  }
+
+  private async isLarge(uri: vscode.Uri): Promise<boolean> {
+    try {
+      return (await vscode.workspace.fs.stat(uri)).size >= this.largeSize;
+    } catch {
+      return false; // not a file (e.g. untitled): the editor's text it is
+    }
+  }
+
+  private dropLater(version: Promise<DatasetVersion>): void {
+    void version.then((v) => {
+      if (v.dataset instanceof IndexedDataset) setTimeout(() => this.indexer.drop(v.dataset as IndexedDataset), DROP_DELAY_MS);
+    }, () => undefined);
   }
 
   private scheduleChange(uri: vscode.Uri): void {
@@ -121,31 +241,4 @@ export class DatasetDocuments implements vscode.Disposable {
       }, EDIT_DEBOUNCE_MS),
     );
   }
-}
-
-/** The rowIndex of the row covering a 1-based file line, or undefined (header, blank or broken line). */
-export function rowAtLine(ds: ParsedDataset, line: number): number | undefined {
-  const candidate = firstRowAfter(ds, line) - 1;
-  return candidate >= 0 && ds.endLineOf(candidate) >= line ? candidate : undefined;
-}
-
-/** rowIndex values of the rows touching 1-based lines first..last, in order. */
-export function rowsInLines(ds: ParsedDataset, first: number, last: number): number[] {
-  const rows: number[] = [];
-  for (let row = rowAtLine(ds, first) ?? firstRowAfter(ds, first); row < ds.rowCount && ds.lineOf(row) <= last; row++) {
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** The first row starting after a 1-based line (rows start on increasing lines: binary search). */
-function firstRowAfter(ds: ParsedDataset, line: number): number {
-  let lo = 0;
-  let hi = ds.rowCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ds.lineOf(mid) > line) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

@@ -6,7 +6,6 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import * as config from './config';
 import { baseName, DatasetDocuments } from './datasetDocuments';
-import { describeColumns } from './engine/columns';
 import { UnlearnError } from './engine/errors';
 import { withoutRows } from './engine/export';
 import { modelColumns } from './engine/settings';
@@ -49,7 +48,7 @@ export class DatasetService implements PanelHost, vscode.Disposable {
 
   async describe(datasetUri: vscode.Uri): Promise<PanelState> {
     const snap = await this.store.snapshot(datasetUri);
-    const columns = modelColumns(describeColumns(snap.version.dataset));
+    const columns = modelColumns(snap.version.columns);
     return {
       datasetLabel: vscode.workspace.asRelativePath(datasetUri),
       datasetUri: datasetUri.toString(),
@@ -110,7 +109,7 @@ export class DatasetService implements PanelHost, vscode.Disposable {
     if (chosen.toString() === datasetUri.toString()) {
       throw new UnlearnError('is the original dataset; export the wanted rows to a new file instead.', name);
     }
-    const text = withoutRows(snap.version.text, snap.version.dataset, snap.match.unwantedRows);
+    const text = withoutRows(await this.documents.text(snap.version), snap.version.dataset, snap.match.unwantedRows);
     await writeFileAtomically(chosen, text);
     this.log.info(`Exported ${snap.version.dataset.rowCount - snap.match.unwantedRows.length} wanted rows to ${chosen.toString()}`);
     return chosen;

@@ -1,11 +1,42 @@
 // Shows the unwanted rows in dataset editors: a gutter icon, a whole-line tint and an
 // overview-ruler mark on every line of a (possibly multi-line) row, in themable colours.
-// `unlearn.decorationStyle` picks full / gutter / none.
+// `unlearn.decorationStyle` picks full / gutter / none. Only the lines in and near the
+// visible ranges are decorated (again on every scroll), so a dataset with a million marks
+// costs no more than one with a screenful.
 
 import * as vscode from 'vscode';
 import * as config from './config';
 import { isDatasetUri } from './datasetDocuments';
 import type { ForgetStore } from './forgetStore';
+
+/** Lines decorated above and below what is visible, so scrolling rarely shows a gap before the refresh. */
+const VISIBLE_MARGIN = 1000;
+
+/** The first index in the sorted `lines` with a value ≥ `line`. */
+function lowerBound(lines: number[], line: number): number {
+  let lo = 0;
+  let hi = lines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid] < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The sorted 1-based `lines` within the editor's visible ranges widened by the margin. */
+function visibleLines(lines: number[], editor: vscode.TextEditor): number[] {
+  const shown: number[] = [];
+  let next = 0;
+  for (const range of editor.visibleRanges) {
+    const last = range.end.line + 1 + VISIBLE_MARGIN;
+    for (let i = Math.max(next, lowerBound(lines, range.start.line + 1 - VISIBLE_MARGIN)); i < lines.length && lines[i] <= last; i++) {
+      shown.push(lines[i]);
+      next = i + 1;
+    }
+  }
+  return shown;
+}
 
 export class MarkDecorations implements vscode.Disposable {
   private readonly full: vscode.TextEditorDecorationType;
@@ -42,6 +73,7 @@ export class MarkDecorations implements vscode.Disposable {
       this.gutterOnly,
       store.onDidChange((uri) => this.refreshUri(uri)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => void this.refresh(e))),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => void this.refresh(e.textEditor)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('unlearn.decorationStyle')) this.refreshAll();
       }),
@@ -49,7 +81,7 @@ export class MarkDecorations implements vscode.Disposable {
     this.refreshAll();
   }
 
-  /** The 1-based lines decorated in the editors of a dataset (for tests). */
+  /** The 1-based lines last decorated in an editor of a dataset (for tests). */
   markedLines(uri: vscode.Uri): number[] {
     return this.applied.get(uri.toString()) ?? [];
   }
@@ -89,6 +121,7 @@ export class MarkDecorations implements vscode.Disposable {
     }
     if (this.generation.get(id) !== generation) return;
     const style = config.decorationStyle(uri);
+    lines = visibleLines(lines, editor);
     const ranges = style === 'none' ? [] : lines.map((line) => new vscode.Range(line - 1, 0, line - 1, 0));
     editor.setDecorations(this.full, style === 'full' ? ranges : []);
     editor.setDecorations(this.gutterOnly, style === 'gutter' ? ranges : []);

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { DatasetDocuments, isDatasetUri } from './datasetDocuments';
+import { DatasetIndexer } from './datasetIndexer';
 import { DatasetService } from './datasetService';
 import type { AuditSettings } from './engine/types';
 import { MarkDecorations } from './decorations';
@@ -18,17 +19,19 @@ import { UnlearnRunner } from './unlearnRunner';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Unlearn', { log: true });
-  const documents = new DatasetDocuments();
+  const indexer = new DatasetIndexer(context.extensionPath, log);
+  const documents = new DatasetDocuments(indexer);
   const store = new ForgetStore(documents, log);
   const runner = new UnlearnRunner(context.extensionPath, log);
   const service = new DatasetService(store, documents, runner, log);
-  const problems = new ProblemReporter(store, log);
+  const problems = new ProblemReporter(store, documents, log);
   const decorations = new MarkDecorations(context.extensionUri, store, log);
   const statusBar = new MarkStatusBar(store);
   const listLens = new ForgetListLens(store, documents, log);
 
   context.subscriptions.push(
     log,
+    indexer,
     documents,
     store,
     runner,
@@ -48,7 +51,12 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   // Test hooks can swap the worker script, so they exist only when VS Code runs extension tests.
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    context.subscriptions.push(...registerTestHooks(decorations, runner, service, statusBar));
+    context.subscriptions.push(
+      ...registerTestHooks(decorations, runner, service, statusBar),
+      vscode.commands.registerCommand('unlearn._useWorkerAbove', (size?: number) => {
+        for (const uri of documents.useWorkerAbove(size)) store.invalidate(uri);
+      }),
+    );
   }
   registerPanel(context, service, store, log);
   registerReviewChanges(context, store, documents, runner, log);

@@ -11,8 +11,9 @@ import { writeFileAtomically } from './atomicWrite';
 import { baseName, DatasetDocuments, DatasetVersion, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
 import { decodeText } from './engine/encoding';
-import { emptyForgetList, matchForgetList, parseForgetList, serializeForgetList } from './engine/forgetList';
+import { emptyForgetList } from './engine/forgetList';
 import type { ForgetList, ForgetMatch, ParsedDataset } from './engine/types';
+import type { MarkAction, MarkEdit } from './markEdit';
 
 export interface DatasetSnapshot {
   datasetUri: vscode.Uri;
@@ -29,7 +30,25 @@ export interface DatasetSnapshot {
   unwanted: ReadonlySet<number>;
 }
 
-export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList;
+interface CachedSnapshot {
+  /** The dataset's invalidation count when the build started. */
+  generation: number;
+  /** DatasetVersion.key the build used. */
+  key: string;
+  snapshot: Promise<DatasetSnapshot>;
+}
+
+/** May be async: questions about a large dataset's cells go to the index worker. */
+export type ForgetListEdit = (list: ForgetList, dataset: ParsedDataset) => ForgetList | Promise<ForgetList>;
+
+/**
+ * The file watcher coalesces the events of one batch, and a file created and deleted within
+ * a batch is reported not at all. If a read (say, for an editor that just opened) saw such a
+ * list in between, no event would ever correct it. So whenever a build sees the list change,
+ * the list is read again after the watcher has surely flushed (its batches are well under
+ * this) and the dataset invalidated if the file moved on meanwhile.
+ */
+const CONFIRM_LIST_MS = 1500;
 
 function isFileNotFound(e: unknown): boolean {
   return e instanceof vscode.FileSystemError && e.code === 'FileNotFound';
@@ -48,13 +67,18 @@ function patternGlob(pattern: string): string {
 }
 
 export class ForgetStore implements vscode.Disposable {
-  private readonly snapshots = new Map<string, Promise<DatasetSnapshot>>();
+  private readonly snapshots = new Map<string, CachedSnapshot>();
+  /** Per dataset: bumped by every invalidation (a change on disk, in an editor, or our own write). */
+  private readonly generations = new Map<string, number>();
   /** forget list uri → dataset uri, for every dataset seen so far. */
   private readonly datasetOfList = new Map<string, vscode.Uri>();
   private readonly writes = new Map<string, Promise<unknown>>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private listWatcher: vscode.FileSystemWatcher | undefined;
+  /** The list text the latest build of each dataset saw (null: no file), and the pending re-reads. */
+  private readonly seenList = new Map<string, string | null>();
+  private readonly confirmations = new Set<ReturnType<typeof setTimeout>>();
 
   /** Fires with a dataset's uri when its text, its forget list or the match between them may have changed. */
   readonly onDidChange = this.changed.event;
@@ -115,16 +139,23 @@ export class ForgetStore implements vscode.Disposable {
    */
   async snapshot(datasetUri: vscode.Uri, reread = false): Promise<DatasetSnapshot> {
     const id = datasetUri.toString();
+    // Taken before any await: a build may serve this call only if it started after the
+    // latest invalidation this call has seen, so a read begun before a change on disk
+    // can never be cached (or returned) as the state after it.
+    const generation = this.generationOf(id);
     const version = await this.documents.current(datasetUri);
     const cached = reread ? undefined : this.snapshots.get(id);
-    if (cached) {
-      const snap = await cached.catch(() => undefined);
-      if (snap && snap.version.key === version.key) return snap;
+    if (cached && cached.generation >= generation && cached.key === version.key) {
+      const snap = await cached.snapshot.catch(() => undefined);
+      if (snap) return snap;
     }
-    const fresh = this.build(datasetUri, version);
-    this.snapshots.set(id, fresh);
-    fresh.catch(() => this.snapshots.delete(id));
-    return fresh;
+    const entry = { generation, key: version.key, snapshot: this.build(datasetUri, version) };
+    const current = this.snapshots.get(id);
+    if (!current || current.generation <= generation) this.snapshots.set(id, entry);
+    entry.snapshot.catch(() => {
+      if (this.snapshots.get(id) === entry) this.snapshots.delete(id);
+    });
+    return entry.snapshot;
   }
 
   /**
@@ -151,10 +182,31 @@ export class ForgetStore implements vscode.Disposable {
     return this.readText(this.forgetUriFor(datasetUri));
   }
 
+  /** selectRowsWhere, in the index worker for a large dataset. */
+  rowsWhere(dataset: ParsedDataset, expression: string): Promise<number[]> | number[] {
+    return this.documents.rowsWhere(dataset, expression);
+  }
+
+  /** markLines() (markEdit.ts), in the index worker for a large dataset. */
+  markLines(dataset: ParsedDataset, list: ForgetList, lines: number[], action: MarkAction, reason: string, date: string): Promise<MarkEdit> | MarkEdit {
+    return this.documents.markLines(dataset, list, lines, action, reason, date);
+  }
+
+  /** An edit adding the rows where the expression holds, computed in the index worker for a large dataset. */
+  addRowsWhere(expression: string, reason: string, date: string): ForgetListEdit {
+    return (list, dataset) => this.documents.addRowsWhere(dataset, list, expression, reason, date);
+  }
+
   /** Re-reads a dataset's list and text on next use and tells listeners. */
   invalidate(datasetUri: vscode.Uri): void {
-    this.snapshots.delete(datasetUri.toString());
+    const id = datasetUri.toString();
+    this.generations.set(id, this.generationOf(id) + 1);
+    this.snapshots.delete(id);
     this.changed.fire(datasetUri);
+  }
+
+  private generationOf(id: string): number {
+    return this.generations.get(id) ?? 0;
   }
 
   /** Finds the forget lists already in the workspace, so their Problems show without opening anything. */
@@ -168,6 +220,7 @@ export class ForgetStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const timer of this.confirmations) clearTimeout(timer);
     this.listWatcher?.dispose();
     vscode.Disposable.from(...this.disposables).dispose();
   }
@@ -188,16 +241,10 @@ export class ForgetStore implements vscode.Disposable {
   private async build(datasetUri: vscode.Uri, version: DatasetVersion): Promise<DatasetSnapshot> {
     const forgetUri = this.forgetUriFor(datasetUri);
     const listText = await this.readText(forgetUri);
-    let list = emptyForgetList(this.relativeDatasetPath(forgetUri, datasetUri));
-    let listError: UnlearnError | undefined;
-    if (listText !== undefined) {
-      try {
-        list = parseForgetList(listText, baseName(forgetUri));
-      } catch (e) {
-        listError = e instanceof UnlearnError ? e : new UnlearnError(String(e), baseName(forgetUri));
-      }
-    }
-    const match = matchForgetList(list, version.dataset);
+    this.confirmLater(datasetUri, forgetUri, listText);
+    const fallback = emptyForgetList(this.relativeDatasetPath(forgetUri, datasetUri));
+    const { list, error, match } = await this.documents.readList(version.dataset, listText, baseName(forgetUri), fallback);
+    const listError = error && new UnlearnError(error.message, error.file, error.line);
     return {
       datasetUri,
       forgetUri,
@@ -210,6 +257,23 @@ export class ForgetStore implements vscode.Disposable {
     };
   }
 
+  /** See CONFIRM_LIST_MS. */
+  private confirmLater(datasetUri: vscode.Uri, forgetUri: vscode.Uri, listText: string | undefined): void {
+    const id = datasetUri.toString();
+    const seen = listText ?? null;
+    if (this.seenList.has(id) && this.seenList.get(id) === seen) return;
+    this.seenList.set(id, seen);
+    const timer = setTimeout(async () => {
+      this.confirmations.delete(timer);
+      const now = await this.readText(forgetUri).then((text) => text ?? null, () => undefined);
+      if (now !== undefined && now !== this.seenList.get(id)) {
+        this.log.debug(`${baseName(forgetUri)} changed without a file event; reading it again`);
+        this.invalidate(datasetUri);
+      }
+    }, CONFIRM_LIST_MS);
+    this.confirmations.add(timer);
+  }
+
   private async applyEdit(datasetUri: vscode.Uri, forgetUri: vscode.Uri, edit: ForgetListEdit): Promise<DatasetSnapshot> {
     const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === forgetUri.toString() && d.isDirty);
     if (dirty) {
@@ -219,7 +283,7 @@ export class ForgetStore implements vscode.Disposable {
     if (snap.listError) {
       throw new UnlearnError(`cannot be read, so it was not changed: ${snap.listError.describe()}`, baseName(forgetUri));
     }
-    const text = serializeForgetList(edit(snap.list, snap.version.dataset));
+    const text = await this.documents.serialize(snap.version.dataset, await edit(snap.list, snap.version.dataset));
     if (text === snap.listText) return snap;
     await writeFileAtomically(forgetUri, text);
     this.log.info(`Wrote ${forgetUri.fsPath || forgetUri.toString()}`);
@@ -240,7 +304,10 @@ export class ForgetStore implements vscode.Disposable {
     try {
       const text = await this.readText(forgetUri);
       if (text === undefined) return undefined;
-      const field = parseForgetList(text, baseName(forgetUri)).dataset;
+      // Only the one field: plain JSON.parse, not the full check with line positions, which
+      // takes long on a list of a large dataset (that check runs when the snapshot is built).
+      const field: unknown = (JSON.parse(text) as { dataset?: unknown } | null)?.dataset;
+      if (typeof field !== 'string') return undefined; // no usable field: the pattern decides
       return forgetUri.with({ path: path.posix.join(path.posix.dirname(forgetUri.path), field) });
     } catch {
       return undefined; // unreadable: fall back to the pattern

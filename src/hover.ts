@@ -3,7 +3,7 @@
 // Untrusted Markdown, no command links; dataset text is escaped.
 
 import * as vscode from 'vscode';
-import { rowAtLine } from './datasetDocuments';
+import { rowAtLine } from './markEdit';
 import type { DatasetService } from './datasetService';
 import type { ForgetStore } from './forgetStore';
 

@@ -6,11 +6,11 @@
 import * as vscode from 'vscode';
 import * as config from './config';
 import { panelFocus } from './panelFocus';
-import { baseName, isDatasetUri, rowsInLines } from './datasetDocuments';
+import { baseName, isDatasetUri } from './datasetDocuments';
 import { UnlearnError } from './engine/errors';
-import { addRows, matchForgetList, removeEntries, removeRows } from './engine/forgetList';
-import type { ParsedDataset } from './engine/types';
-import { compileWhere, selectRowsWhere } from './engine/where';
+import { removeEntries } from './engine/forgetList';
+import { rowsAtLines, type MarkAction } from './markEdit';
+import { compileWhere } from './engine/where';
 import type { ForgetStore } from './forgetStore';
 
 export interface MarkArgs {
@@ -62,19 +62,6 @@ function selectedLines(editor: vscode.TextEditor): number[] {
     for (let line = sel.start.line; line <= last; line++) lines.add(line + 1);
   }
   return [...lines].sort((a, b) => a - b);
-}
-
-/** Rows touching the lines: consecutive lines are looked up as one span. */
-function rowsAtLines(ds: ParsedDataset, lines: number[]): number[] {
-  const rows = new Set<number>();
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    for (const row of rowsInLines(ds, sorted[i], sorted[j])) rows.add(row);
-    i = j + 1;
-  }
-  return [...rows].sort((a, b) => a - b);
 }
 
 function plural(n: number, word: string): string {
@@ -131,7 +118,7 @@ export class MarkCommands implements vscode.Disposable {
     return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
   }
 
-  private async mark(args: MarkArgs, action: 'mark' | 'unmark' | 'toggle'): Promise<number> {
+  private async mark(args: MarkArgs, action: MarkAction): Promise<number> {
     const uri = this.target(args.uri);
     const editor = this.editorFor(uri);
     const lines = args.lines ?? (editor ? selectedLines(editor) : []);
@@ -145,18 +132,13 @@ export class MarkCommands implements vscode.Disposable {
     const unmarkedRows = action === 'unmark' ? [] : rows.filter((r) => !snap.unwanted.has(r));
     const reason = unmarkedRows.length > 0 ? await this.reason(args.reason, unmarkedRows.length, uri) : '';
     if (reason === undefined) return 0;
-    const date = today();
     let marked = 0;
     let unmarked = 0;
-    await this.store.update(uri, (list, ds) => {
-      const fresh = rowsAtLines(ds, lines);
-      const listed = new Set(matchForgetList(list, ds).unwantedRows);
-      const toMark = action === 'unmark' ? [] : fresh.filter((r) => !listed.has(r));
-      // A toggle over a mix of marked and unmarked rows marks them all, as a checkbox list does.
-      const toUnmark = action === 'mark' || (action === 'toggle' && toMark.length > 0) ? [] : fresh.filter((r) => listed.has(r));
-      marked = toMark.length;
-      unmarked = toUnmark.length;
-      return addRows(removeRows(list, ds, toUnmark), ds, toMark, reason, date);
+    // The edit decides on the list as read from disk when it runs (in the index worker for a large dataset).
+    await this.store.update(uri, async (list, ds) => {
+      const edit = await this.store.markLines(ds, list, lines, action, reason, today());
+      ({ marked, unmarked } = edit);
+      return edit.list;
     });
     const verb = marked > 0 ? 'Marked' : 'Unmarked';
     vscode.window.setStatusBarMessage(`Unlearn: ${verb} ${plural(marked + unmarked, 'row')} in ${baseName(uri)}`, 4000);
@@ -183,7 +165,7 @@ export class MarkCommands implements vscode.Disposable {
       }));
     if (!expression) return 0;
     const snap = await this.store.snapshot(uri, true);
-    const matched = selectRowsWhere(snap.version.dataset, expression);
+    const matched = await this.store.rowsWhere(snap.version.dataset, expression);
     const fresh = matched.filter((r) => !snap.unwanted.has(r));
     if (fresh.length === 0) {
       const already = matched.length > 0 ? ` (${plural(matched.length, 'row')} matched, all already marked)` : '';
@@ -193,7 +175,7 @@ export class MarkCommands implements vscode.Disposable {
     const reason = await this.reason(args.reason, fresh.length, uri, `${plural(matched.length, 'row')} match`);
     if (reason === undefined) return 0;
     const date = today();
-    await this.store.update(uri, (list, ds) => addRows(list, ds, selectRowsWhere(ds, expression), reason, date));
+    await this.store.update(uri, this.store.addRowsWhere(expression, reason, date));
     void vscode.window.showInformationMessage(
       `Marked ${plural(fresh.length, 'row')} where ${expression}` +
         (matched.length > fresh.length ? ` (${matched.length - fresh.length} already marked).` : '.'),

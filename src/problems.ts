@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import * as config from './config';
 import { baseName, isDatasetUri } from './datasetDocuments';
-import { describeColumns, extractXY } from './engine/columns';
+import type { DatasetDocuments } from './datasetDocuments';
+import { LineStarts } from './datasetIndex';
 import { UnlearnError } from './engine/errors';
 import { matchForgetList, removeEntries } from './engine/forgetList';
 import { modelColumns } from './engine/settings';
@@ -16,21 +17,8 @@ const SOURCE = 'Unlearn';
 const STALE_ENTRY_CODE = 'stale-entry';
 const REMOVE_STALE_COMMAND = 'unlearn.removeStaleEntries';
 
-/** 1-based line → [start, end) offsets, built only when a file has problems to place. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  range(line: number): vscode.Range {
-    const index = Math.min(Math.max(line, 1), this.starts.length) - 1;
-    const start = this.starts[index];
-    const next = index + 1 < this.starts.length ? this.starts[index + 1] - 1 : this.text.length;
-    const end = next > start && this.text[next - 1] === '\r' ? next - 1 : next;
-    return new vscode.Range(index, 0, index, end - start);
-  }
+function lineRange([line, length]: [number, number]): vscode.Range {
+  return new vscode.Range(line, 0, line, length);
 }
 
 function diagnostic(range: vscode.Range, message: string, severity: vscode.DiagnosticSeverity): vscode.Diagnostic {
@@ -63,6 +51,7 @@ export class ProblemReporter implements vscode.Disposable {
 
   constructor(
     private readonly store: ForgetStore,
+    private readonly documents: DatasetDocuments,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
@@ -89,8 +78,10 @@ export class ProblemReporter implements vscode.Disposable {
     if (previousList && previousList.toString() !== forgetUri.toString()) this.diagnostics.delete(previousList);
     this.listOf.set(id, forgetUri);
     let snap: DatasetSnapshot;
+    let datasetProblems: vscode.Diagnostic[];
     try {
       snap = await this.store.snapshot(datasetUri);
+      datasetProblems = await this.datasetProblems(snap);
     } catch (e) {
       if (this.generation.get(id) !== generation) return;
       this.diagnostics.delete(forgetUri);
@@ -106,20 +97,20 @@ export class ProblemReporter implements vscode.Disposable {
       return;
     }
     if (this.generation.get(id) !== generation) return; // a newer update is on its way
-    this.diagnostics.set(datasetUri, this.datasetProblems(snap));
+    this.diagnostics.set(datasetUri, datasetProblems);
     if (snap.listText === undefined) this.diagnostics.delete(forgetUri);
     else this.diagnostics.set(forgetUri, this.listProblems(snap, snap.listText));
   }
 
-  private datasetProblems(snap: DatasetSnapshot): vscode.Diagnostic[] {
+  private async datasetProblems(snap: DatasetSnapshot): Promise<vscode.Diagnostic[]> {
     const ds = snap.version.dataset;
     const found: { line: number; message: string; severity: vscode.DiagnosticSeverity }[] = ds.errors.map((issue) => ({
       ...issue,
       severity: vscode.DiagnosticSeverity.Error,
     }));
     try {
-      const settings = config.auditSettings(modelColumns(describeColumns(ds)), snap.list.model, snap.datasetUri);
-      const xy = extractXY(ds, settings.x, settings.y);
+      const settings = config.auditSettings(modelColumns(snap.version.columns), snap.list.model, snap.datasetUri);
+      const xy = await this.documents.skipped(ds, settings.x, settings.y);
       xy.skipped.forEach((skip, i) => {
         const more = i === xy.skipped.length - 1 ? xy.skippedCount - xy.skipped.length : 0;
         found.push({
@@ -133,21 +124,21 @@ export class ProblemReporter implements vscode.Disposable {
       this.log.debug(`No x/y problems for ${snap.datasetUri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
     }
     if (found.length === 0) return [];
-    const lines = new LineIndex(snap.version.text);
-    return found.map((p) => diagnostic(lines.range(p.line), p.message, p.severity));
+    const spans = await this.documents.lineSpans(snap.version, found.map((p) => p.line));
+    return found.map((p, i) => diagnostic(lineRange(spans[i]), p.message, p.severity));
   }
 
   private listProblems(snap: DatasetSnapshot, text: string): vscode.Diagnostic[] {
-    const lines = new LineIndex(text);
+    const lines = new LineStarts(text);
     if (snap.listError) {
       const message = `${snap.listError.message} — marks are not saved until this is fixed.`;
-      return [diagnostic(lines.range(snap.listError.line ?? 1), message, vscode.DiagnosticSeverity.Error)];
+      return [diagnostic(lineRange(lines.span(snap.listError.line ?? 1)), message, vscode.DiagnosticSeverity.Error)];
     }
     const lineOfEntry = entryLines(text, snap.list);
     return snap.match.stale.map((entry) => {
       const e = snap.list.entries[entry];
       const d = diagnostic(
-        lines.range(lineOfEntry[entry]),
+        lineRange(lines.span(lineOfEntry[entry])),
         `Stale entry: no row of ${baseName(snap.datasetUri)} matches fingerprint ${e.fingerprint} (was row ${e.row}, line ${e.line}).`,
         vscode.DiagnosticSeverity.Warning,
       );

@@ -2,8 +2,10 @@
 // extension host ↔ webview. Neither side invents messages ad hoc; every message that
 // crosses a boundary it does not trust is checked by the validators at the bottom.
 
+import type { DatasetIndexData, ReadList } from './datasetIndex';
 import type { ForgetDiff } from './engine/forgetDiff';
-import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, SweepPoint } from './engine/types';
+import type { MarkAction, MarkEdit } from './markEdit';
+import type { AuditResult, AuditSettings, ChartPoints, ColumnInfo, ForgetList, SkippedRow, SweepPoint } from './engine/types';
 
 // ---------------------------------------------------------------- extension → worker
 
@@ -52,6 +54,40 @@ export interface WorkerError {
 }
 
 export type FromWorker = WorkerProgress | WorkerResult | WorkerError;
+
+// ---------------------------------------------------------------- extension ↔ index worker
+// Large datasets are parsed once in a long-lived worker, which keeps each version (by
+// `key`) and answers the questions that need cell values; the host keeps a DatasetIndex.
+
+/** Each query the index worker answers: what is sent with it, and what comes back. */
+export interface IndexQueries {
+  /** Parse a dataset version (bytes from disk, or an editor's text) and keep it as `key`. */
+  index: { request: { fileName: string; data: Uint8Array | string }; reply: DatasetIndexData };
+  /** readForgetList() against the version. */
+  readList: { request: { text: string | undefined; fileName: string; fallback: ForgetList }; reply: ReadList };
+  /** serializeForgetList() of a (large) list. */
+  serialize: { request: { list: ForgetList }; reply: string };
+  /** markLines() of markEdit.ts. */
+  markLines: { request: { list: ForgetList; lines: number[]; action: MarkAction; reason: string; date: string }; reply: MarkEdit };
+  /** addRows(list, ds, selectRowsWhere(ds, expression), reason, date). */
+  addRowsWhere: { request: { list: ForgetList; expression: string; reason: string; date: string }; reply: ForgetList };
+  where: { request: { expression: string }; reply: number[] };
+  skipped: { request: { x: string; y: string }; reply: { skipped: SkippedRow[]; skippedCount: number } };
+  /** LineStarts.span of each 1-based line: [0-based line, length without the line break]. */
+  lineSpans: { request: { lines: number[] }; reply: [number, number][] };
+  /** Forget the version `key`. */
+  drop: { request: object; reply: null };
+}
+
+export type IndexQuery = keyof IndexQueries;
+
+export type IndexRequest = {
+  [K in IndexQuery]: { type: K; id: number; key: string } & IndexQueries[K]['request'];
+}[IndexQuery];
+
+export type FromIndexWorker =
+  | { type: 'reply'; id: number; value: unknown }
+  | { type: 'error'; id: number; message: string; file?: string; line?: number };
 
 // ---------------------------------------------------------------- extension → webview
 
@@ -261,4 +297,9 @@ export function isToReview(v: unknown): v is ToReview {
     default:
       return false;
   }
+}
+
+/** Validates a message received from the index worker. */
+export function isFromIndexWorker(v: unknown): v is FromIndexWorker {
+  return isObject(v) && typeof v.id === 'number' && (v.type === 'reply' ? 'value' in v : v.type === 'error' && typeof v.message === 'string');
 }

@@ -34,7 +34,9 @@ function testFiles(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: PrefixedReporter });
+  // UNLEARN_TEST_GREP (in code-server's environment, which the extension host inherits) narrows a run.
+  const grep = process.env.UNLEARN_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: PrefixedReporter, ...(grep ? { grep } : {}) });
   for (const file of testFiles(__dirname)) mocha.addFile(file);
   return new Promise((resolve, reject) => {
     try {

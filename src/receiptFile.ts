@@ -106,6 +106,7 @@ export function registerReceipt(
           listText === undefined ? {} : parseForgetList(listText, baseName(forgetUri)).model,
           datasetUri,
         );
+      const datasetFile = receiptFile(datasetUri, target, data);
       const outcome = await runner.run(
         { data, fileName: baseName(datasetUri), forgetListText: listText, settings, sweep: [], maxPoints: 100 },
         `Unlearn: auditing ${baseName(datasetUri)} for its receipt`,
@@ -115,7 +116,7 @@ export function registerReceipt(
       const receipt = buildReceipt({
         result: outcome.result,
         optimiser: { maxIterations: settings.maxIterations, tolerance: settings.tolerance },
-        dataset: receiptFile(datasetUri, target, data),
+        dataset: datasetFile,
         forgetList: listBytes && receiptFile(forgetUri, target, listBytes),
         engineVersion,
         createdAt: new Date().toISOString(),

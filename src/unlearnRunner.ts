@@ -6,7 +6,6 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
-import { ownedBytes } from './datasetIndex';
 import { UnlearnError } from './engine/errors';
 import { isFromWorker, type WorkerAuditRequest, type WorkerProgress, type WorkerResult } from './protocol';
 
@@ -126,9 +125,10 @@ export class UnlearnRunner implements vscode.Disposable {
       worker.on('error', (e) => settle(() => reject(this.failure('the unlearning worker crashed', e))));
       worker.on('exit', (code) => settle(() => reject(this.failure(`the unlearning worker stopped unexpectedly (exit code ${code})`))));
       this.log.info(`Run ${id}: ${job.fileName}, x=${job.settings.x}, y=${job.settings.y}, degree ${job.settings.degree}`);
-      // The bytes are moved to the worker, not copied (a large dataset would stall the host).
-      const request: WorkerAuditRequest = { type: 'audit', id, ...job, data: ownedBytes(job.data) };
-      worker.postMessage(request, [request.data.buffer as ArrayBuffer]);
+      // Copied, not moved: callers (the review, receipts) still read their bytes after the run,
+      // and a copy of even 50 MB is one memcpy.
+      const request: WorkerAuditRequest = { type: 'audit', id, ...job };
+      worker.postMessage(request);
     });
   }
 

@@ -57,6 +57,11 @@ export class TextStreamDecoder {
     return this.decode(chunk, true);
   }
 
+  /** The whole text at once (no push before): one call without streaming, which TextDecoder does about 4× faster. */
+  whole(bytes: Uint8Array): string {
+    return this.start(bytes, false);
+  }
+
   end(): string {
     if (!this.decoder) {
       const head = this.head ?? new Uint8Array(0);
@@ -107,7 +112,7 @@ export function decodeText(bytes: Uint8Array, file?: string): string {
     counter.add(bytes.subarray(0, offset));
     return counter.line;
   });
-  return decoder.push(bytes) + decoder.end();
+  return decoder.whole(bytes);
 }
 
 /**

@@ -8,20 +8,14 @@ import * as vscode from 'vscode';
 import * as config from './config';
 import { isDatasetUri } from './datasetDocuments';
 import type { ForgetStore } from './forgetStore';
+import { partitionPoint } from './engine/partitionPoint';
 
 /** Lines decorated above and below what is visible, so scrolling rarely shows a gap before the refresh. */
 const VISIBLE_MARGIN = 1000;
 
 /** The first index in the sorted `lines` with a value ≥ `line`. */
 function lowerBound(lines: number[], line: number): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lines[mid] < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return partitionPoint(lines.length, (i) => lines[i] >= line);
 }
 
 /** The sorted 1-based `lines` within the editor's visible ranges widened by the margin. */

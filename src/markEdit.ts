@@ -3,6 +3,7 @@
 
 import { addRows, matchForgetList, removeRows } from './engine/forgetList';
 import type { ForgetList, ParsedDataset } from './engine/types';
+import { partitionPoint } from './engine/partitionPoint';
 
 export type MarkAction = 'mark' | 'unmark' | 'toggle';
 
@@ -29,14 +30,7 @@ export function rowsInLines(ds: ParsedDataset, first: number, last: number): num
 
 /** The first row starting after a 1-based line (rows start on increasing lines: binary search). */
 function firstRowAfter(ds: ParsedDataset, line: number): number {
-  let lo = 0;
-  let hi = ds.rowCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ds.lineOf(mid) > line) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  return partitionPoint(ds.rowCount, (i) => ds.lineOf(i) > line);
 }
 
 /** Rows touching the lines: consecutive lines are looked up as one span. */

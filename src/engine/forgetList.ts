@@ -6,6 +6,7 @@ import { UnlearnError } from './errors';
 import { JsonSyntaxError, parseJsonWithPositions } from './jsonPositions';
 import { MAX_DEGREE, MIN_DEGREE } from './polynomial';
 import type { ForgetEntry, ForgetList, ForgetMatch, ModelSettings, ParsedDataset } from './types';
+import { partitionPoint } from './partitionPoint';
 
 export const FORGET_LIST_SUFFIX = '.forget.json';
 
@@ -248,13 +249,7 @@ class FreeRows {
 
   claimNearest(target: number): number {
     const { rows } = this;
-    let low = 0;
-    let high = rows.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (rows[mid] < target) low = mid + 1;
-      else high = mid;
-    }
+    const low = partitionPoint(rows.length, (i) => rows[i] >= target);
     const above = find(this.up, low);
     const below = find(this.down, low) - 1;
     const hasAbove = above < rows.length;

@@ -2,6 +2,8 @@
 // error position (V8's messages vary) nor the line of a value, and a hand-edited forget list
 // needs both: "line 12: entry has no fingerprint" is what lets someone fix it.
 
+import { partitionPoint } from './partitionPoint';
+
 export class JsonSyntaxError extends Error {
   constructor(
     message: string,
@@ -178,14 +180,8 @@ class LocatingParser {
   }
 
   private lineAt(offset: number): number {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low + 1;
+    // The number of lines starting at or before the offset (lineStarts[0] is 0).
+    return partitionPoint(this.lineStarts.length, (i) => this.lineStarts[i] > offset);
   }
 
   private fail(message: string): never {

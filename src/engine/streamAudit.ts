@@ -23,6 +23,7 @@ import { resolveSettings } from './settings';
 import type { AuditResult, AuditSettings, ChartPoints, DatasetFormat, NumericXY, ParsedDataset, ParseIssue, ParseProblems, SkippedRow } from './types';
 import { compileWhere, selectRowsWhere } from './where';
 import { rowNumbersToIndices, type AuditRequest } from './pipeline';
+import { partitionPoint } from './partitionPoint';
 
 /** Feeds the whole file's text, in order, in pieces of any size. Called once or twice. */
 export type TextReader = (onText: (text: string) => void) => void;
@@ -425,15 +426,8 @@ class KeptRows {
 
 /** The line of a kept row, by binary search in the ascending rowIndex column. */
 function lineOfRow(rowIndex: Int32Array, lines: Int32Array, row: number): number {
-  let lo = 0;
-  let hi = rowIndex.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (rowIndex[mid] < row) lo = mid + 1;
-    else if (rowIndex[mid] > row) hi = mid - 1;
-    else return lines[mid];
-  }
-  return 0;
+  const k = partitionPoint(rowIndex.length, (i) => rowIndex[i] >= row);
+  return k < rowIndex.length && rowIndex[k] === row ? lines[k] : 0;
 }
 
 // ---------------------------------------------------------------- pass 2

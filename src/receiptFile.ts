@@ -3,7 +3,6 @@
 // the audit (re-run in the worker on exactly those bytes) come from that one read, so a receipt
 // never pairs the digests of one version with the results of another. `unlearn verify` checks it.
 
-import { createHash } from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { writeFileAtomically } from './atomicWrite';
@@ -19,6 +18,7 @@ import { modelColumns } from './engine/settings';
 import type { AuditResult, AuditSettings } from './engine/types';
 import type { ForgetStore } from './forgetStore';
 import type { UnlearnRunner } from './unlearnRunner';
+import { receiptFileOf } from './receiptDigest';
 
 export const SAVE_RECEIPT_COMMAND = 'unlearn.saveReceipt';
 
@@ -34,13 +34,9 @@ export function receiptUriFor(datasetUri: vscode.Uri): vscode.Uri {
   return datasetUri.with({ path: `${datasetUri.path}.receipt.json` });
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** A file as the receipt names it: its path relative to the receipt's folder (where `unlearn verify` looks). */
 function receiptFile(file: vscode.Uri, receipt: vscode.Uri, bytes: Uint8Array): ReceiptFile {
-  return { path: path.posix.relative(path.posix.dirname(receipt.path), file.path), sha256: sha256(bytes), bytes: bytes.length };
+  return receiptFileOf(path.posix.relative(path.posix.dirname(receipt.path), file.path), bytes);
 }
 
 async function readIfExists(uri: vscode.Uri): Promise<Uint8Array | undefined> {

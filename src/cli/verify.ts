@@ -2,24 +2,20 @@
 // the audit it describes and checks every field. Exit codes of verify: 0 everything matches,
 // 3 a mismatch (each listed), 1 bad input (no such file, not a receipt, …).
 
-import { createHash } from 'node:crypto';
 import { dirname, relative, resolve } from 'node:path';
 import { buildReceipt, checkReceipt, parseReceipt, receiptSettings, serializeReceipt, type Receipt, type ReceiptFile } from '../engine/receipt';
 import { auditFile, displayPath as show, type AuditFileOptions, type AuditRun, type Flags } from '../cli';
 import { readText } from '../nodeFiles';
+import { receiptFileOf } from '../receiptDigest';
 import { expandRowRanges } from '../engine/rowRanges';
 import { version } from '../../package.json';
 
 export const EXIT_MISMATCH = 3;
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** A file as the receipt records it: its path relative to the receipt's folder, so the pair can move together. */
 function receiptFile(file: string, bytes: Uint8Array, receiptPath: string): ReceiptFile {
   const path = relative(dirname(resolve(receiptPath)), resolve(file)).split('\\').join('/');
-  return { path, sha256: sha256(bytes), bytes: bytes.length };
+  return receiptFileOf(path, bytes);
 }
 
 /** The rows picked by number, as 1-based row numbers (ranges are expanded once the audit has checked them). */
